@@ -1,0 +1,138 @@
+package output
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/mqtap/mqtap/mqttwire"
+)
+
+// Prefs are the tshark preferences that change the MQTT tree.
+type Prefs struct {
+	// ShowMsgAsText is tshark's mqtt.show_msg_as_text: PUBLISH payloads and
+	// will messages as UTF-8 text instead of hex.
+	ShowMsgAsText bool
+}
+
+// Conversation is the state tshark keeps per TCP connection (both
+// directions share it): the protocol version learned from CONNECT and the
+// topic aliases of MQTT 5.0.
+type Conversation struct {
+	// Version is the protocol level tshark would use: the level byte of the
+	// last CONNECT as sent (any value), or the mqtt.default_version
+	// preference before one is seen; 0 means unknown.
+	Version mqttwire.Version
+	aliases map[uint32]string
+}
+
+// NewConversation starts a conversation; v is tshark's mqtt.default_version
+// (0 for "None": packets before a CONNECT get the "Unknown version" note).
+func NewConversation(v mqttwire.Version) *Conversation {
+	return &Conversation{Version: v}
+}
+
+// Dissection is one MQTT PDU, decoded, with what rendering it needs.
+type Dissection struct {
+	Raw    []byte          // the PDU's bytes, fixed header first
+	Packet mqttwire.Packet // nil when not even a fixed header decoded, or type 0
+	Err    error           // from mqttwire.Decode
+	// Version is the conversation's level when this PDU was dissected (for
+	// CONNECT: its own level byte), which decides the layout.
+	Version mqttwire.Version
+
+	// aliasTopic is the topic a v5 PUBLISH's topic alias resolved to.
+	aliasTopic string
+	aliasState uint8 // aliasNone, aliasResolved, aliasUnknown
+
+	b builder // the tree, built once by Dissect
+}
+
+const (
+	aliasNone uint8 = iota
+	aliasResolved
+	aliasUnknown
+)
+
+// codecVersion is the layout the codec should decode with for a level that
+// tshark may hold: 3.1 and 5.0 differ, everything else reads like 3.1.1.
+func codecVersion(v mqttwire.Version) mqttwire.Version {
+	if v == mqttwire.V31 || v == mqttwire.V5 {
+		return v
+	}
+	return mqttwire.V311
+}
+
+// Dissect decodes one whole PDU with the version learned so far (a CONNECT
+// teaches the version for the PDUs after it) and builds its tree. raw is
+// kept, not copied.
+func (c *Conversation) Dissect(raw []byte) *Dissection {
+	d := new(Dissection)
+	c.DissectInto(d, raw)
+	return d
+}
+
+// DissectInto is Dissect into a reused Dissection, so that decoding a large
+// capture does not allocate a tree per PDU.
+func (c *Conversation) DissectInto(d *Dissection, raw []byte) {
+	items := d.b.items[:0]
+	info := d.b.info[:0]
+	*d = Dissection{Raw: raw, Version: c.Version}
+	if len(raw) > 0 && raw[0]>>4 == byte(mqttwire.TypeConnect) {
+		// CONNECT's own level byte shapes CONNECT, and every PDU after it.
+		if lvl, ok := connectLevel(raw); ok {
+			c.Version = mqttwire.Version(lvl)
+			d.Version = c.Version
+		}
+	}
+	d.Packet, _, d.Err = mqttwire.Decode(raw, codecVersion(d.Version))
+	if pub, ok := d.Packet.(*mqttwire.Publish); ok && d.Version == mqttwire.V5 && !isMalformed(d.Err) {
+		c.resolveAlias(d, pub)
+	}
+	d.b = builder{items: items, info: info}
+	d.b.build(d)
+}
+
+// resolveAlias follows tshark's single pass: a PUBLISH with a topic and a
+// topic alias records it; one with an alias and no topic looks it up.
+func (c *Conversation) resolveAlias(d *Dissection, pub *mqttwire.Publish) {
+	alias, ok := pub.Properties.Int(mqttwire.PropTopicAlias)
+	if !ok || alias == 0 {
+		return
+	}
+	if len(pub.Topic) > 0 {
+		if c.aliases == nil {
+			c.aliases = make(map[uint32]string)
+		}
+		c.aliases[alias] = strings.Clone(pub.Topic)
+		return
+	}
+	if t, ok := c.aliases[alias]; ok {
+		d.aliasTopic, d.aliasState = t, aliasResolved
+	} else {
+		d.aliasState = aliasUnknown
+	}
+}
+
+// connectLevel reads the protocol level byte of a CONNECT the way tshark
+// does: after the protocol name, whatever its length.
+func connectLevel(raw []byte) (byte, bool) {
+	h, err := mqttwire.ParseFixedHeader(raw)
+	if err != nil {
+		return 0, false
+	}
+	p := 1 + h.LenBytes
+	end := min(len(raw), h.Size())
+	if p+2 > end {
+		return 0, false
+	}
+	p += 2 + (int(raw[p])<<8 | int(raw[p+1]))
+	if p >= end {
+		return 0, false
+	}
+	return raw[p], true
+}
+
+func isMalformed(err error) bool {
+	var me *mqttwire.MalformedError
+	return errors.As(err, &me)
+}

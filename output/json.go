@@ -1,0 +1,232 @@
+package output
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// JSONObject is a JSON object whose keys keep their order and may repeat,
+// as in tshark -T json (a PDU with three properties has three
+// "mqtt.property_id" keys; a frame with two PDUs has two "mqtt" layers).
+type JSONObject struct {
+	Members []JSONMember
+}
+
+// JSONMember is one key with a string value, an object, or raw JSON (null,
+// numbers, arrays the caller built).
+type JSONMember struct {
+	Key string
+	Str string
+	Obj *JSONObject
+	Raw string // written as is when set
+}
+
+// Add appends a string member.
+func (o *JSONObject) Add(key, val string) {
+	o.Members = append(o.Members, JSONMember{Key: key, Str: val})
+}
+
+// AddRaw appends a member written verbatim ("null", "1").
+func (o *JSONObject) AddRaw(key, raw string) {
+	o.Members = append(o.Members, JSONMember{Key: key, Raw: raw})
+}
+
+// AddObject appends an object member and returns it.
+func (o *JSONObject) AddObject(key string) *JSONObject {
+	c := &JSONObject{}
+	o.Members = append(o.Members, JSONMember{Key: key, Obj: c})
+	return c
+}
+
+// AppendIndented appends the object as tshark -T json prints it: two spaces
+// per level, starting at the given level (the object's own "{" is not
+// indented: it follows its key).
+func (o *JSONObject) AppendIndented(dst []byte, level int) []byte {
+	if len(o.Members) == 0 {
+		return append(dst, "{}"...)
+	}
+	dst = append(dst, "{\n"...)
+	for i, m := range o.Members {
+		for j := 0; j <= level; j++ {
+			dst = append(dst, "  "...)
+		}
+		dst = appendJSONString(dst, m.Key)
+		dst = append(dst, ": "...)
+		dst = m.appendValue(dst, level+1, true)
+		if i < len(o.Members)-1 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '\n')
+	}
+	for j := 0; j < level; j++ {
+		dst = append(dst, "  "...)
+	}
+	return append(dst, '}')
+}
+
+// AppendCompact appends the object on one line (for jsonl output).
+func (o *JSONObject) AppendCompact(dst []byte) []byte {
+	dst = append(dst, '{')
+	for i, m := range o.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, m.Key)
+		dst = append(dst, ':')
+		dst = m.appendValue(dst, 0, false)
+	}
+	return append(dst, '}')
+}
+
+func (m *JSONMember) appendValue(dst []byte, level int, indented bool) []byte {
+	switch {
+	case m.Raw != "":
+		return append(dst, m.Raw...)
+	case m.Obj != nil && indented:
+		return m.Obj.AppendIndented(dst, level)
+	case m.Obj != nil:
+		return m.Obj.AppendCompact(dst)
+	}
+	return appendJSONString(dst, m.Str)
+}
+
+// appendJSONString quotes s; bad UTF-8 becomes U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	const hexd = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexd[c>>4], hexd[c&15])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			dst = append(dst, "\uFFFD"...)
+			i += invalidSpan(s[i:])
+			continue
+		}
+		dst = append(dst, s[i:i+n]...)
+		i += n
+	}
+	return append(dst, '"')
+}
+
+// JSONLayer is the "mqtt" object tshark -T json prints for the PDU: field
+// filter names as keys in tree order, values as strings, bitmask children
+// under "<name>_tree", property subtrees as objects, expert infos as
+// "_ws.expert" objects.
+func JSONLayer(d *Dissection, p Prefs) *JSONObject {
+	o := &JSONObject{}
+	items := d.b.items
+	jsonItems(o, items, 0, len(items), 1, p)
+	return o
+}
+
+// JSONLayers are the layer members the PDU adds to a frame's "layers":
+// "mqtt", then "_ws.malformed" when tshark found it malformed.
+func JSONLayers(d *Dissection, p Prefs) []JSONMember {
+	out := []JSONMember{{Key: "mqtt", Obj: JSONLayer(d, p)}}
+	if d.Malformed() {
+		m := &JSONObject{}
+		jsonExpert(m, eiMalformed)
+		m.Add("_ws.malformed", "Malformed Packet")
+		out = append(out, JSONMember{Key: "_ws.malformed", Obj: m})
+	}
+	return out
+}
+
+// jsonItems adds items[from:to] at the given depth (deeper ones are the
+// children of the item before them).
+func jsonItems(o *JSONObject, items []item, from, to int, depth uint8, p Prefs) {
+	for i := from; i < to; i++ {
+		it := &items[i]
+		if it.depth != depth || it.malformed {
+			continue
+		}
+		if it.ex != nil {
+			jsonExpert(o, it.ex)
+			continue
+		}
+		end := i + 1
+		for end < to && items[end].depth > depth {
+			end++
+		}
+		f := fieldFor(it.f, p)
+		if f.Kind == KindNone {
+			jsonItems(o.AddObject(f.Name), items, i+1, end, depth+1, p)
+			continue
+		}
+		o.Add(f.Name, jsonValue(f, it))
+		if end > i+1 || f.Kind == KindString && stray(it) {
+			c := o.AddObject(f.Name + "_tree")
+			jsonItems(c, items, i+1, end, depth+1, p)
+			if f.Kind == KindString && stray(it) {
+				jsonExpert(c, eiTrailingStray)
+			}
+		}
+	}
+}
+
+func stray(it *item) bool {
+	_, s := cutNUL(itemString(it))
+	return s
+}
+
+func jsonExpert(o *JSONObject, e *expert) {
+	x := o.AddObject("_ws.expert")
+	x.Add(e.Name, "")
+	x.Add("_ws.expert.message", e.Message)
+	x.Add("_ws.expert.severity", severityCodes[e.Severity])
+	x.Add("_ws.expert.group", groupCodes[e.Group])
+}
+
+// jsonValue is the value as tshark -T json writes it: integers in decimal,
+// or hex as wide as the whole field for BASE_HEX; booleans 0 or 1; bytes as
+// colon-separated hex.
+func jsonValue(f *Field, it *item) string {
+	var buf [64]byte
+	switch f.Kind {
+	case KindBool:
+		if fieldValue(f, it.u) != 0 {
+			return "1"
+		}
+		return "0"
+	case KindUint:
+		v := fieldValue(f, it.u)
+		if f.Base == BaseHex {
+			whole := *f
+			whole.Mask = 0
+			return string(appendUint(buf[:0], &whole, v))
+		}
+		return strconv.FormatUint(v, 10)
+	case KindString:
+		s, _ := cutNUL(itemString(it))
+		return s
+	case KindBytes:
+		const hexd = "0123456789abcdef"
+		out := make([]byte, 0, 3*len(it.b))
+		for i, c := range it.b {
+			if i > 0 {
+				out = append(out, ':')
+			}
+			out = append(out, hexd[c>>4], hexd[c&15])
+		}
+		return string(out)
+	}
+	return ""
+}

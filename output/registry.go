@@ -1,0 +1,171 @@
+package output
+
+// The field registry: every MQTT field tshark 4.0 shows is declared here once,
+// with its label, its display-filter name, its type, its display base, its
+// bitmask and its value strings (tshark -G fields). The text tree, the JSON
+// layer and the colour palette are all derived from these declarations, so
+// they cannot disagree about a name or a format.
+
+// Kind is the value type of a field (Wireshark's FT_*).
+type Kind uint8
+
+// The kinds MQTT uses.
+const (
+	KindNone   Kind = iota // FT_NONE: a subtree label, no value
+	KindUint               // FT_UINT8..FT_UINT64
+	KindBool               // FT_BOOLEAN
+	KindString             // FT_STRING, FT_UINT_STRING
+	KindBytes              // FT_BYTES
+)
+
+// Base is how an integer is displayed (Wireshark's BASE_*).
+type Base uint8
+
+// The bases MQTT uses.
+const (
+	BaseNone Base = iota
+	BaseDec
+	BaseHex
+)
+
+// Field is one registered field.
+type Field struct {
+	Label string // "Topic Length"
+	Name  string // tshark filter name, "mqtt.topic_len"
+	Kind  Kind
+	Base  Base
+	Bits  uint8  // width of the integer (8 for FT_UINT8), for hex digits
+	Mask  uint32 // bitmask within the byte; 0 for a whole field
+	Vals  *ValueStrings
+}
+
+func uintField(label, name string, base Base, bits uint8, mask uint32, vals *ValueStrings) *Field {
+	return &Field{Label: label, Name: name, Kind: KindUint, Base: base, Bits: bits, Mask: mask, Vals: vals}
+}
+
+func boolField(label, name string, mask uint32) *Field {
+	return &Field{Label: label, Name: name, Kind: KindBool, Bits: 8, Mask: mask}
+}
+
+func strField(label, name string) *Field {
+	return &Field{Label: label, Name: name, Kind: KindString}
+}
+
+func bytesField(label, name string) *Field {
+	return &Field{Label: label, Name: name, Kind: KindBytes}
+}
+
+func noneField(label, name string) *Field {
+	return &Field{Label: label, Name: name, Kind: KindNone}
+}
+
+// The MQTT fields of tshark 4.0.17 (wireshark-mqtt.md, "Field registry").
+var (
+	fMsgLen          = uintField("Msg Len", "mqtt.len", BaseDec, 64, 0, nil)
+	fHdrFlags        = uintField("Header Flags", "mqtt.hdrflags", BaseHex, 8, 0, nil)
+	fMsgType         = uintField("Message Type", "mqtt.msgtype", BaseDec, 8, 0xf0, &msgTypeVals)
+	fHdrReserved     = uintField("Reserved", "mqtt.hdr_reserved", BaseDec, 8, 0x0f, nil)
+	fRetainReserved  = uintField("Reserved", "mqtt.retain_reserved", BaseDec, 8, 0x01, nil)
+	fDupFlag         = boolField("DUP Flag", "mqtt.dupflag", 0x08)
+	fQoS             = uintField("QoS Level", "mqtt.qos", BaseDec, 8, 0x06, &qosVals)
+	fRetain          = boolField("Retain", "mqtt.retain", 0x01)
+	fConackReserved  = boolField("Reserved", "mqtt.conack.flags.reserved", 0)
+	fConackFlags     = uintField("Acknowledge Flags", "mqtt.conack.flags", BaseHex, 8, 0, nil)
+	fConackFlagRes   = boolField("Reserved", "mqtt.conack.flags.reserved", 0xfe)
+	fConackSP        = boolField("Session Present", "mqtt.conack.flags.sp", 0x01)
+	fConackVal       = uintField("Return Code", "mqtt.conack.val", BaseDec, 8, 0, &connackVals)
+	fMsgID           = uintField("Message Identifier", "mqtt.msgid", BaseDec, 16, 0, nil)
+	fSubQoS          = uintField("Requested QoS", "mqtt.sub.qos", BaseDec, 8, 0, &qosVals)
+	fSubackQoS       = uintField("Granted QoS", "mqtt.suback.qos", BaseDec, 8, 0, &subackQoSVals)
+	fTopicLen        = uintField("Topic Length", "mqtt.topic_len", BaseDec, 16, 0, nil)
+	fTopic           = strField("Topic", "mqtt.topic")
+	fWillTopicLen    = uintField("Will Topic Length", "mqtt.willtopic_len", BaseDec, 16, 0, nil)
+	fWillTopic       = strField("Will Topic", "mqtt.willtopic")
+	fWillMsg         = bytesField("Will Message", "mqtt.willmsg")
+	fWillMsgText     = strField("Will Message", "mqtt.willmsg_text")
+	fWillMsgLen      = uintField("Will Message Length", "mqtt.willmsg_len", BaseDec, 16, 0, nil)
+	fUsernameLen     = uintField("User Name Length", "mqtt.username_len", BaseDec, 16, 0, nil)
+	fUsername        = strField("User Name", "mqtt.username")
+	fPasswdLen       = uintField("Password Length", "mqtt.passwd_len", BaseDec, 16, 0, nil)
+	fPasswd          = strField("Password", "mqtt.passwd")
+	fMsg             = bytesField("Message", "mqtt.msg")
+	fMsgText         = strField("Message", "mqtt.msg_text")
+	fProtoLen        = uintField("Protocol Name Length", "mqtt.proto_len", BaseDec, 16, 0, nil)
+	fProtoName       = strField("Protocol Name", "mqtt.protoname")
+	fClientIDLen     = uintField("Client ID Length", "mqtt.clientid_len", BaseDec, 16, 0, nil)
+	fClientID        = strField("Client ID", "mqtt.clientid")
+	fVersion         = uintField("Version", "mqtt.ver", BaseDec, 8, 0, &versionVals)
+	fConFlags        = uintField("Connect Flags", "mqtt.conflags", BaseHex, 8, 0, nil)
+	fConUname        = boolField("User Name Flag", "mqtt.conflag.uname", 0x80)
+	fConPasswd       = boolField("Password Flag", "mqtt.conflag.passwd", 0x40)
+	fConRetain       = boolField("Will Retain", "mqtt.conflag.retain", 0x20)
+	fConQoS          = uintField("QoS Level", "mqtt.conflag.qos", BaseDec, 8, 0x18, &qosVals)
+	fConWill         = boolField("Will Flag", "mqtt.conflag.willflag", 0x04)
+	fConClean        = boolField("Clean Session Flag", "mqtt.conflag.cleansess", 0x02)
+	fConReserved     = boolField("(Reserved)", "mqtt.conflag.reserved", 0x01)
+	fKeepAlive       = uintField("Keep Alive", "mqtt.kalive", BaseDec, 16, 0, nil)
+	fSubOpts         = uintField("Subscription Options", "mqtt.subscription_options", BaseHex, 8, 0, nil)
+	fSubOptQoS       = uintField("QoS", "mqtt.subscription_options_qos", BaseDec, 8, 0x03, &qosVals)
+	fSubOptNL        = boolField("No Local", "mqtt.subscription_options_nl", 0x04)
+	fSubOptRAP       = boolField("Retain As Published", "mqtt.subscription_options_rap", 0x08)
+	fSubOptRetain    = uintField("Retain Handling", "mqtt.subscription_options_retain", BaseDec, 8, 0x30, &retainHandlingVals)
+	fSubOptReserved  = uintField("Reserved", "mqtt.subscription_options_reserved", BaseHex, 8, 0xc0, nil)
+	fRCConnack       = reasonField("mqtt.connack.reason_code", &rcConnackVals)
+	fRCPuback        = reasonField("mqtt.puback.reason_code", &rcPubackVals)
+	fRCPubrec        = reasonField("mqtt.pubrec.reason_code", &rcPubackVals)
+	fRCPubrel        = reasonField("mqtt.pubrel.reason_code", &rcPubrelVals)
+	fRCPubcomp       = reasonField("mqtt.pubcomp.reason_code", &rcPubrelVals)
+	fRCSuback        = reasonField("mqtt.suback.reason_code", &rcSubackVals)
+	fRCUnsuback      = reasonField("mqtt.unsuback.reason_code", &rcUnsubackVals)
+	fRCDisconnect    = reasonField("mqtt.disconnect.reason_code", &rcDisconnectVals)
+	fRCAuth          = reasonField("mqtt.auth.reason_code", &rcAuthVals)
+	fProperties      = noneField("Properties", "mqtt.properties")
+	fWillProperties  = noneField("Will Properties", "mqtt.will_properties")
+	fPropLen         = uintField("Total Length", "mqtt.property_len", BaseDec, 64, 0, nil)
+	fPropID          = uintField("ID", "mqtt.property_id", BaseHex, 8, 0, &propertyVals)
+	fPropNumber      = uintField("Value", "mqtt.prop_number", BaseDec, 32, 0, nil)
+	fPropContentType = strField("Content Type", "mqtt.property.content_type")
+	fPropMaxQoS      = uintField("QoS", "mqtt.property.max_qos", BaseDec, 8, 0, &qosVals)
+	fPropTopicAlias  = uintField("Topic Alias", "mqtt.property.topic_alias", BaseDec, 16, 0, nil)
+	fPropUnknown     = strField("Unknown Property", "mqtt.prop_unknown")
+	fPropStringLen   = uintField("Length", "mqtt.prop_string_len", BaseDec, 32, 0, nil)
+	fPropString      = strField("Value", "mqtt.prop_string")
+	fPropKeyLen      = uintField("Key Length", "mqtt.prop_key_len", BaseDec, 32, 0, nil)
+	fPropKey         = strField("Key", "mqtt.prop_key")
+	fPropValueLen    = uintField("Value Length", "mqtt.prop_value_len", BaseDec, 32, 0, nil)
+	fPropValue       = strField("Value", "mqtt.prop_value")
+)
+
+func reasonField(name string, vals *ValueStrings) *Field {
+	return uintField("Reason Code", name, BaseDec, 8, 0, vals)
+}
+
+// reasonFields is the reason-code field of each packet type that has one.
+var reasonFields = [16]*Field{
+	2: fRCConnack, 4: fRCPuback, 5: fRCPubrec, 6: fRCPubrel, 7: fRCPubcomp,
+	9: fRCSuback, 11: fRCUnsuback, 14: fRCDisconnect, 15: fRCAuth,
+}
+
+// expert is an expert-info item (Wireshark's ei_*): a message with a
+// severity and a group, shown under the item it is about.
+type expert struct {
+	Name     string // filter name, "mqtt.illegal_topic_length"
+	Message  string
+	Severity string // "Warning"
+	Group    string // "Protocol"
+}
+
+// Severity and group numbers as tshark -T json prints them.
+var (
+	severityCodes = map[string]string{"Chat": "2097152", "Note": "4194304", "Warning": "6291456", "Error": "8388608"}
+	groupCodes    = map[string]string{"Sequence": "33554432", "Malformed": "117440512", "Undecoded": "134217728", "Protocol": "150994944"}
+)
+
+// The expert infos tshark 4.0 adds to MQTT trees.
+var (
+	eiIllegalLength     = &expert{"mqtt.illegal_topic_length", "Length cannot be 0", "Warning", "Protocol"}
+	eiUnknownVersion    = &expert{"mqtt.unknown_version", "Unknown version (missing the CONNECT packet?)", "Note", "Protocol"}
+	eiUnknownTopicAlias = &expert{"mqtt.unknown_topic_alias", "Unknown topic alias", "Note", "Protocol"}
+	eiTrailingStray     = &expert{"_ws.string.trailing_stray_characters", "Trailing stray characters", "Warning", "Undecoded"}
+	eiMalformed         = &expert{"_ws.malformed.expert", "Malformed Packet (Exception occurred)", "Error", "Malformed"}
+)
