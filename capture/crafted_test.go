@@ -1,0 +1,342 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// seg describes one crafted TCP segment of a client(c)/server(s) exchange.
+type seg struct {
+	fromClient bool
+	flags      uint16
+	seq, ack   uint32 // relative to the ISNs below
+	data       []byte
+	win        uint16
+	opts       []byte
+}
+
+const (
+	cISN = 1000000
+	sISN = 5000000
+)
+
+var synOpts = []byte{2, 4, 0xff, 0xd7, 4, 2, 1, 3, 3, 7, 1, 1}
+
+// frameFor builds one frame on the given link type.
+func frameFor(link layers.LinkType, v6, vlan bool, s seg) []byte {
+	cIP4, sIP4 := []byte{10, 0, 0, 1}, []byte{10, 0, 0, 2}
+	cIP6 := []byte{0x20, 0x01, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+	sIP6 := []byte{0x20, 0x01, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}
+	sp, dp := uint16(40000), uint16(1883)
+	seq, ack := s.seq+cISN, s.ack+sISN
+	if !s.fromClient {
+		sp, dp = dp, sp
+		seq, ack = s.seq+sISN, s.ack+cISN
+	}
+	if s.flags&thACK == 0 {
+		ack = 0
+	}
+	win := s.win
+	if win == 0 {
+		win = 512
+	}
+	opts := s.opts
+	tcp := make([]byte, 20+len(opts))
+	binary.BigEndian.PutUint16(tcp[0:], sp)
+	binary.BigEndian.PutUint16(tcp[2:], dp)
+	binary.BigEndian.PutUint32(tcp[4:], seq)
+	binary.BigEndian.PutUint32(tcp[8:], ack)
+	binary.BigEndian.PutUint16(tcp[12:], uint16(len(tcp)/4)<<12|s.flags)
+	binary.BigEndian.PutUint16(tcp[14:], win)
+	copy(tcp[20:], opts)
+	tcp = append(tcp, s.data...)
+	var ip []byte
+	if v6 {
+		ip = make([]byte, 40)
+		ip[0] = 0x60
+		binary.BigEndian.PutUint16(ip[4:], uint16(len(tcp)))
+		ip[6], ip[7] = 6, 64
+		src, dst := cIP6, sIP6
+		if !s.fromClient {
+			src, dst = dst, src
+		}
+		copy(ip[8:], src)
+		copy(ip[24:], dst)
+	} else {
+		ip = make([]byte, 20)
+		ip[0] = 0x45
+		binary.BigEndian.PutUint16(ip[2:], uint16(20+len(tcp)))
+		ip[6], ip[8], ip[9] = 0x40, 64, 6
+		src, dst := cIP4, sIP4
+		if !s.fromClient {
+			src, dst = dst, src
+		}
+		copy(ip[12:], src)
+		copy(ip[16:], dst)
+	}
+	pkt := append(ip, tcp...)
+	et := uint16(etherIPv4)
+	if v6 {
+		et = etherIPv6
+	}
+	switch link {
+	case layers.LinkTypeEthernet:
+		h := []byte{0, 0, 0, 0x33, 0x44, 0x55, 0, 0, 0, 0x33, 0x44, 0x66}
+		if vlan {
+			h = append(h, 0x81, 0x00, 0x20, 0x64)
+		}
+		h = binary.BigEndian.AppendUint16(h, et)
+		return append(h, pkt...)
+	case layers.LinkTypeLinuxSLL:
+		h := []byte{0, 0, 0, 1, 0, 6, 0, 0, 0, 0x33, 0x44, 0x66, 0, 0}
+		h = binary.BigEndian.AppendUint16(h, et)
+		return append(h, pkt...)
+	case layers.LinkTypeLinuxSLL2:
+		h := binary.BigEndian.AppendUint16(nil, et)
+		h = append(h, 0, 0, 0, 0, 0, 2, 0, 1, 4, 6, 0, 0, 0, 0x33, 0x44, 0x66, 0, 0)
+		return append(h, pkt...)
+	case layers.LinkTypeNull:
+		fam := uint32(2)
+		if v6 {
+			fam = 30
+		}
+		return append(binary.LittleEndian.AppendUint32(nil, fam), pkt...)
+	default: // raw
+		return pkt
+	}
+}
+
+// writePcap writes segments as a pcap file, 1 ms apart.
+func writePcap(t testing.TB, link layers.LinkType, v6, vlan bool, segs []seg) []byte {
+	var buf bytes.Buffer
+	w := pcapgo.NewWriterNanos(&buf)
+	if err := w.WriteFileHeader(65535, link); err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, s := range segs {
+		d := frameFor(link, v6, vlan, s)
+		ci := gopacket.CaptureInfo{Timestamp: ts.Add(time.Duration(i) * time.Millisecond), CaptureLength: len(d), Length: len(d)}
+		if err := w.WritePacket(ci, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// mq builds an MQTT PUBLISH-like PDU with n payload bytes.
+func mq(n int, fill byte) []byte {
+	b := []byte{0x30}
+	v := n
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v > 0 {
+			b = append(b, c|0x80)
+		} else {
+			b = append(b, c)
+			break
+		}
+	}
+	return append(b, bytes.Repeat([]byte{fill}, n)...)
+}
+
+func handshake() []seg {
+	return []seg{
+		{fromClient: true, flags: thSYN, seq: 0, opts: synOpts},
+		{fromClient: false, flags: thSYN | thACK, seq: 0, ack: 1, opts: synOpts},
+		{fromClient: true, flags: thACK, seq: 1, ack: 1},
+	}
+}
+
+func cat(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+
+type craftedCase struct {
+	name string
+	link layers.LinkType
+	v6   bool
+	vlan bool
+	segs []seg
+	pdus [][]byte // expected PDUs (in order) over the whole capture
+}
+
+func craftedCases() []craftedCase {
+	p1, p2, p3 := mq(10, 'a'), mq(300, 'b'), mq(5, 'c')
+	big := mq(5000, 'd')
+	hs := handshake()
+	with := func(extra ...seg) []seg { return append(append([]seg(nil), hs...), extra...) }
+	C := func(seq uint32, data []byte) seg {
+		return seg{fromClient: true, flags: thACK | thPSH, seq: seq, ack: 1, data: data}
+	}
+	S := func(ack uint32) seg { return seg{fromClient: false, flags: thACK, seq: 1, ack: ack} }
+	all := cat(p1, p2, p3)
+	return []craftedCase{
+		{name: "several-pdus-one-segment", link: layers.LinkTypeEthernet,
+			segs: with(C(1, all), S(1+uint32(len(all)))), pdus: [][]byte{p1, p2, p3}},
+		{name: "pdu-split-3", link: layers.LinkTypeEthernet,
+			segs: with(C(1, big[:1000]), C(1001, big[1000:3000]), C(3001, big[3000:]), S(1+uint32(len(big)))), pdus: [][]byte{big}},
+		{name: "split-header-byte", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p2[:1]), C(2, p2[1:2]), C(3, p2[2:])), pdus: [][]byte{p2}},
+		{name: "split-then-more", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p2[:100]), C(101, cat(p2[100:], p1, p3[:3])), C(101+uint32(len(p2)-100+len(p1)+3), p3[3:])),
+			pdus: [][]byte{p2, p1, p3}},
+		{name: "retransmission", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1), C(1, p1), C(1+uint32(len(p1)), p3)), pdus: [][]byte{p1, p3}},
+		{name: "retransmission-after-ack", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1), S(1+uint32(len(p1))), C(1, p1), C(1+uint32(len(p1)), p3)), pdus: [][]byte{p1, p3}},
+		{name: "out-of-order", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1), C(1+uint32(len(p1)+len(p2)), p3), C(1+uint32(len(p1)), p2)), pdus: [][]byte{p1, p3}},
+		{name: "tail-incomplete", link: layers.LinkTypeEthernet,
+			segs: with(C(1, cat(p1, p2[:50])), seg{fromClient: true, flags: thACK | thFIN, seq: 1 + uint32(len(p1)+50), ack: 1}), pdus: [][]byte{p1}},
+		{name: "sll", link: layers.LinkTypeLinuxSLL, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "sll2", link: layers.LinkTypeLinuxSLL2, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "null", link: layers.LinkTypeNull, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "raw", link: layers.LinkTypeRaw, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "vlan", link: layers.LinkTypeEthernet, vlan: true, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "ipv6-split", link: layers.LinkTypeEthernet, v6: true,
+			segs: with(C(1, big[:2000]), C(2001, big[2000:]), S(1+uint32(len(big)))), pdus: [][]byte{big}},
+		{name: "midstream", link: layers.LinkTypeEthernet,
+			segs: []seg{C(100, p1), S(100 + uint32(len(p1))), C(100+uint32(len(p1)), p3)}, pdus: [][]byte{p1, p3}},
+	}
+}
+
+func readAll(t testing.TB, data []byte, opt Options) []*Packet {
+	r, err := NewReader(bytes.NewReader(data), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*Packet
+	for {
+		p, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp := *p
+		out = append(out, &cp)
+	}
+}
+
+// TestCrafted checks desegmentation on hand-made captures: the PDUs found,
+// no duplicates or garbage from retransmissions and out-of-order segments.
+func TestCrafted(t *testing.T) {
+	for _, tc := range craftedCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			data := writePcap(t, tc.link, tc.v6, tc.vlan, tc.segs)
+			pkts := readAll(t, data, Options{PDULen: mqttLen})
+			var got [][]byte
+			for _, p := range pkts {
+				for _, pdu := range p.PDUs {
+					got = append(got, pdu.Data)
+				}
+			}
+			if len(got) != len(tc.pdus) {
+				t.Fatalf("got %d PDUs, want %d", len(got), len(tc.pdus))
+			}
+			for i := range got {
+				if !bytes.Equal(got[i], tc.pdus[i]) {
+					t.Errorf("PDU %d differs (len %d, want %d)", i, len(got[i]), len(tc.pdus[i]))
+				}
+			}
+		})
+	}
+}
+
+// TestCraftedTshark compares the crafted captures with tshark, when tshark
+// is installed: every lower-layer section line and the TCP Info column.
+func TestCraftedTshark(t *testing.T) {
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark not installed")
+	}
+	time.Local = time.UTC
+	dir := t.TempDir()
+	for _, tc := range craftedCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "split-header-byte" {
+				// tshark's MQTT length function reads a truncated
+				// remaining-length varint as complete and then resyncs
+				// on garbage; we wait for the whole varint instead.
+				t.Skip("known, deliberate difference")
+			}
+			data := writePcap(t, tc.link, tc.v6, tc.vlan, tc.segs)
+			path := filepath.Join(dir, tc.name+".pcap")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("tshark", "-r", path, "-V", "-d", "tcp.port==1883,mqtt")
+			cmd.Env = append(os.Environ(), "TZ=UTC")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			vpath := filepath.Join(dir, tc.name+".V.txt")
+			os.WriteFile(vpath, out, 0o644)
+			ref := readV(t, vpath)
+			pkts := readAll(t, data, Options{PDULen: mqttLen})
+			if len(pkts) != len(ref) {
+				t.Fatalf("frames: got %d want %d", len(pkts), len(ref))
+			}
+			fails := 0
+			for i, p := range pkts {
+				var want [][]string
+				for _, s := range ref[i] {
+					if !appSection(s[0]) {
+						want = append(want, s)
+					}
+				}
+				got := append([]Section(nil), p.Sections...)
+				for _, pdu := range p.PDUs {
+					got = append(got, pdu.Prelude...)
+				}
+				w := strings.Join(flatten(want), "\n")
+				var gl []string
+				for _, s := range got {
+					gl = append(gl, s.Lines...)
+				}
+				g := strings.Join(gl, "\n")
+				if w != g && fails < 3 {
+					fails++
+					t.Errorf("frame %d differs:\n%s", i+1, diffLines(flatten(want), gl))
+				}
+			}
+		})
+	}
+}
+
+func flatten(secs [][]string) []string {
+	var out []string
+	for _, s := range secs {
+		out = append(out, s...)
+	}
+	return out
+}
+
+func diffLines(want, got []string) string {
+	var b strings.Builder
+	for i := 0; i < len(want) || i < len(got); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			b.WriteString("  want: " + w + "\n   got: " + g + "\n")
+		}
+	}
+	return b.String()
+}

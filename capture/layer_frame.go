@@ -1,0 +1,107 @@
+package capture
+
+import (
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// encapName is wiretap's name and WTAP_ENCAP number for a pcap link type, as
+// the Frame section's "Encapsulation type" line shows it.
+func encapName(lt layers.LinkType) string {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return "Ethernet (1)"
+	case layers.LinkTypeRaw, 12, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+		return "Raw IP (7)"
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return "NULL/Loopback (15)"
+	case layers.LinkTypeLinuxSLL:
+		return "Linux cooked-mode capture v1 (25)"
+	case layers.LinkTypeLinuxSLL2:
+		return "Linux cooked-mode capture v2 (210)"
+	}
+	return "Unknown (0)"
+}
+
+var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// appendAbsTime renders "Nov 24, 2026 20:51:55.500438336 UTC" in the local
+// time zone, as tshark's Arrival Time does (it uses localtime()).
+func appendAbsTime(b []byte, t time.Time) []byte {
+	t = t.Local()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	b = append(b, months[mo-1]...)
+	b = append(b, ' ')
+	if d < 10 {
+		b = append(b, ' ')
+	}
+	b = appendPad(b, uint64(d), 1)
+	b = append(b, ", "...)
+	b = appendPad(b, uint64(y), 1)
+	b = append(b, ' ')
+	b = appendPad(b, uint64(h), 2)
+	b = append(b, ':')
+	b = appendPad(b, uint64(mi), 2)
+	b = append(b, ':')
+	b = appendPad(b, uint64(s), 2)
+	b = append(b, '.')
+	b = appendPad(b, uint64(t.Nanosecond()), 9)
+	zone, _ := t.Zone()
+	b = append(b, ' ')
+	return append(b, zone...)
+}
+
+// appendEpoch renders seconds.nanoseconds since the Unix epoch.
+func appendEpoch(b []byte, t time.Time) []byte {
+	ns := t.UnixNano()
+	if ns < 0 {
+		b = append(b, '-')
+		ns = -ns
+	}
+	b = appendPad(b, uint64(ns/1e9), 1)
+	b = append(b, '.')
+	return appendPad(b, uint64(ns%1e9), 9)
+}
+
+// writeFrame renders the "Frame N" section. It is rendered after the other
+// layers (into its own buffer) because its last line lists the protocols
+// found, which depends on the TCP payload analysis.
+func writeFrame(t *textBuf, f *rawFrame, num int, delta, since time.Duration, protos []byte) {
+	capLen := len(f.data)
+	t.section()
+	t.line(0).s("Frame ").i(num).s(": ").i(f.wireLen).s(" bytes on wire (").i(f.wireLen * 8).s(" bits), ").
+		i(capLen).s(" bytes captured (").i(capLen * 8).s(" bits)")
+	if f.ifaceSet {
+		t.s(" on interface ")
+		if f.ifName != "" {
+			t.s(f.ifName).s(", ")
+		}
+		t.s("id ").i(f.ifaceID)
+		t.line(1).s("Section number: ").i(f.section)
+		t.line(1).s("Interface id: ").i(f.ifaceID)
+		if f.ifName != "" {
+			t.s(" (").s(f.ifName).s(")")
+			t.line(2).s("Interface name: ").s(f.ifName)
+		} else {
+			t.s(" (unknown)")
+		}
+	}
+	t.line(1).s("Encapsulation type: ").s(encapName(f.link))
+	t.line(1).s("Arrival Time: ")
+	t.b = appendAbsTime(t.b, f.ts)
+	t.line(1).s("[Time shift for this packet: 0.000000000 seconds]")
+	t.line(1).s("Epoch Time: ")
+	t.b = appendEpoch(t.b, f.ts)
+	t.s(" seconds")
+	t.line(1).s("[Time delta from previous captured frame: ").dur(delta).s(" seconds]")
+	t.line(1).s("[Time delta from previous displayed frame: ").dur(delta).s(" seconds]")
+	t.line(1).s("[Time since reference or first frame: ").dur(since).s(" seconds]")
+	t.line(1).s("Frame Number: ").i(num)
+	t.line(1).s("Frame Length: ").i(f.wireLen).s(" bytes (").i(f.wireLen * 8).s(" bits)")
+	t.line(1).s("Capture Length: ").i(capLen).s(" bytes (").i(capLen * 8).s(" bits)")
+	t.line(1).s("[Frame is marked: False]")
+	t.line(1).s("[Frame is ignored: False]")
+	t.line(1).s("[Protocols in frame: ").by(protos).c(']')
+}

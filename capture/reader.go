@@ -1,0 +1,462 @@
+// Package capture reads pcap/pcapng files frame by frame, tracks TCP streams
+// the way Wireshark does (stream indexes, relative numbers, SEQ/ACK analysis),
+// desegments application PDUs like tcp_dissect_pdus, and renders the layers
+// below the application (Frame, link, IP, TCP) exactly as tshark 4.0 -V.
+package capture
+
+import (
+	"io"
+	"net/netip"
+	"time"
+)
+
+// DefaultMaxPDU bounds a single reassembled PDU.
+const DefaultMaxPDU = 256 << 20
+
+// Options configures a Reader.
+type Options struct {
+	// Ports whose streams carry the application protocol (either end
+	// matches). Empty means {1883}.
+	Ports []uint16
+	// Heuristic, when set, is asked about the first payload of the client
+	// (or, without a SYN, of the first sender) of a stream on another port;
+	// true makes the stream an application stream. Never asked for port
+	// 8883 (MQTT over TLS), whose bytes are not MQTT.
+	Heuristic func(firstPayload []byte) bool
+	// PDULen splits the stream into PDUs. Without it no PDUs are produced.
+	PDULen PDULen
+	// MaxPDU refuses PDUs longer than this (their bytes are skipped, not
+	// buffered). 0 means DefaultMaxPDU.
+	MaxPDU int
+}
+
+// PDU is one complete application PDU.
+type PDU struct {
+	Data        []byte    // the PDU bytes (reassembled if needed); owned by the caller
+	Prelude     []Section // sections printed before the PDU's own section (the "[N Reassembled TCP Segments ...]" block)
+	Reassembled bool      // built from several segments ("Reassembled TCP (N bytes):" in the -x pane)
+}
+
+// Packet is one frame. Sections and strings stay valid after Next is called
+// again; FrameData does not (it is the file reader's buffer).
+type Packet struct {
+	Number   int
+	Time     time.Time
+	RelTime  time.Duration // since the first frame (list Time column)
+	Src, Dst string        // as the packet list shows them
+	Protocol string        // list Protocol column when no PDU ("TCP", "IPv4", ...)
+	Length   int           // frame (wire) length
+	Sections []Section     // Frame, link, IP, TCP (and Data for non-application payload), ready to print
+	// TCPInfo is the Info column when the frame completes no PDU.
+	TCPInfo string
+	// InfoPrefix is what tshark's TCP analysis prepends to the Info column
+	// ("[TCP Retransmission] "...), also in front of an application Info.
+	InfoPrefix string
+	IsTCP      bool
+	Stream     int
+	SrcPort    uint16
+	DstPort    uint16
+	ToServer   bool  // the segment goes to the application port (or from the client)
+	PDUs       []PDU // complete application PDUs that end in this frame, in order
+	FrameData  []byte
+	// protosLine is the index (in Sections[0].Lines) of "[Protocols in frame: ...]".
+	protosLine int
+}
+
+// AppendProtocols adds names to the "[Protocols in frame: ...]" line, for
+// protocols found inside the application payload (e.g. ":json"). The
+// ":mqtt" suffix is already there when PDUs is not empty.
+func (p *Packet) AppendProtocols(extra string) {
+	if len(p.Sections) == 0 || p.protosLine >= len(p.Sections[0].Lines) {
+		return
+	}
+	l := p.Sections[0].Lines[p.protosLine]
+	if len(l) > 0 && l[len(l)-1] == ']' {
+		p.Sections[0].Lines[p.protosLine] = l[:len(l)-1] + extra + "]"
+	}
+}
+
+// Reader produces Packets from a capture file.
+type Reader struct {
+	src   *source
+	opt   Options
+	ports map[uint16]bool
+	f     rawFrame
+	num   int
+	first time.Time
+	prev  time.Time
+
+	convs   map[convKey]*conv
+	nconvs  int
+	frameTB textBuf
+	layerTB textBuf
+	protos  []byte
+	info    []byte
+	res     segResult
+	an      analysis
+	pkt     Packet
+}
+
+// NewReader detects pcap or pcapng from the magic number and prepares to
+// stream frames from r.
+func NewReader(r io.Reader, opt Options) (*Reader, error) {
+	src, err := openSource(r)
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxPDU <= 0 {
+		opt.MaxPDU = DefaultMaxPDU
+	}
+	ports := map[uint16]bool{}
+	if len(opt.Ports) == 0 {
+		ports[1883] = true
+	}
+	for _, p := range opt.Ports {
+		ports[p] = true
+	}
+	return &Reader{src: src, opt: opt, ports: ports, convs: map[convKey]*conv{}}, nil
+}
+
+// Next returns the next frame, or io.EOF after the last one. The returned
+// Packet is reused by the following call (copy what you keep, except the
+// Sections, PDUs and strings, which are fresh each time).
+func (r *Reader) Next() (*Packet, error) {
+	f := &r.f
+	if err := r.src.next(f); err != nil {
+		if err == io.ErrUnexpectedEOF {
+			return nil, io.EOF
+		}
+		return nil, err
+	}
+	r.num++
+	if r.num == 1 {
+		r.first, r.prev = f.ts, f.ts
+	}
+	p := &r.pkt
+	*p = Packet{Number: r.num, Time: f.ts, RelTime: f.ts.Sub(r.first), Length: f.wireLen, FrameData: f.data}
+	delta := f.ts.Sub(r.prev)
+	r.prev = f.ts
+
+	t := &r.layerTB
+	t.reset()
+	r.protos = r.protos[:0]
+	r.res = segResult{tail: r.res.tail[:0]}
+
+	lr, protos := writeLink(t, f, r.protos)
+	r.protos = protos
+	p.Protocol = "Ethernet"
+	if lr.ok {
+		d := f.data[lr.off:]
+		var ip ipResult
+		switch lr.etype {
+		case etherIPv4:
+			ip, r.protos = writeIPv4(t, d, r.protos)
+			p.Protocol = "IPv4"
+		case etherIPv6:
+			ip, r.protos = writeIPv6(t, d, r.protos)
+			p.Protocol = "IPv6"
+		case etherARP:
+			p.Protocol = "ARP"
+		}
+		if ip.ok {
+			p.Src, p.Dst = ip.src.String(), ip.dst.String()
+			if ip.proto == 6 && !ip.fragmented {
+				r.tcp(t, p, d[ip.off:ip.end], ip, f.ts)
+			} else {
+				p.Protocol = ipProtoName(ip.proto)
+				if p.Protocol == "Unknown" {
+					p.Protocol = "IPv4"
+				}
+			}
+		}
+	}
+
+	ft := &r.frameTB
+	ft.reset()
+	writeFrame(ft, f, r.num, delta, p.RelTime, r.protos)
+	p.protosLine = len(ft.ends) // the protocols line is the last, still open
+	secs := ft.finish(make([]Section, 0, 6))
+	p.Sections = t.finish(secs)
+	return p, nil
+}
+
+func (r *Reader) lookup(key convKey, syn bool, seq uint32, aSide bool) *conv {
+	c := r.convs[key]
+	if c != nil && syn {
+		// A new SYN with another initial sequence number reuses the ports of
+		// a closed conversation: it is a new stream, as in Wireshark.
+		fw := c.flowFor(aSide)
+		if fw.synSeen && fw.baseSeq != seq && c.completeness&(compFin|compRst) != 0 {
+			c = nil
+		}
+	}
+	if c == nil {
+		c = &conv{index: r.nconvs, key: key}
+		r.nconvs++
+		for i := range c.dir {
+			c.dir[i].winScale = -1
+			c.dir[i].validBIF = true
+		}
+		r.convs[key] = c
+	}
+	return c
+}
+
+func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time) {
+	h, ok := parseTCP(d)
+	if !ok {
+		return
+	}
+	r.protos = append(r.protos, ":tcp"...)
+	p.Protocol = "TCP"
+	p.IsTCP = true
+	key, aSide := makeKey(ip.src, ip.dst, h.sport, h.dport)
+	c := r.lookup(key, h.flags&(thSYN|thACK) == thSYN, h.seq, aSide)
+	fwd, rev := c.flowFor(aSide), c.flowFor(!aSide)
+	first := c.firstTs.IsZero() && fwd.addr == (netip.Addr{}) && rev.addr == (netip.Addr{})
+	if first {
+		c.firstTs, c.prevTs = ts, ts
+		r.decideApp(c, h.sport, h.dport)
+	}
+	if fwd.addr == (netip.Addr{}) {
+		fwd.addr, fwd.port = ip.src, h.sport
+	}
+	seglen := uint32(len(h.payload))
+
+	// Base sequence numbers and window scaling from the handshake.
+	if h.flags&thSYN != 0 {
+		if !fwd.synSeen {
+			fwd.baseSeq, fwd.baseSet, fwd.synSeen = h.seq, true, true
+			o := scanOpts(h.opts)
+			if o.wsSet {
+				fwd.winScale = min(o.ws, 14)
+			} else {
+				fwd.winScale = -2
+			}
+			if h.flags&thACK != 0 {
+				if fwd.winScale == -2 || rev.winScale == -2 {
+					fwd.winScale, rev.winScale = -2, -2
+				}
+			} else if !c.synSet {
+				c.synTs, c.synSet = ts, true
+			}
+		}
+	} else if !fwd.baseSet {
+		fwd.baseSeq, fwd.baseSet = h.seq-1, true
+	}
+	if h.flags&thACK != 0 && !rev.baseSet {
+		rev.baseSeq, rev.baseSet = h.ack-1, true
+	}
+	// A SYN whose peer never answered with SYN+ACK leaves scaling unknown
+	// on the other side; a data frame before any SYN is likewise unknown.
+
+	if h.flags&thACK != 0 && h.flags&thSYN == 0 && c.synSet && c.irtt == 0 && c.completeness&compSynAck != 0 {
+		c.irtt = ts.Sub(c.synTs)
+	}
+
+	a := &r.an
+	c.analyze(fwd, rev, r.num, ts, h.seq, h.ack, seglen, h.flags, h.win, a)
+
+	// FIN closing expert.
+	finExpert := ""
+	if h.flags&thFIN != 0 {
+		if rev.finSeen {
+			finExpert = "This frame undergoes the connection closing"
+		} else {
+			finExpert = "This frame initiates the connection closing"
+		}
+		if !fwd.finSeen {
+			fwd.finSeen, fwd.finFrame = true, r.num
+		}
+	}
+
+	// Application payload.
+	res := &r.res
+	toServer := r.ports[h.dport] && !r.ports[h.sport]
+	if !r.ports[h.dport] && !r.ports[h.sport] {
+		toServer = c.clientIsA == aSide && c.clientKnown
+	}
+	if seglen > 0 && !c.decided {
+		r.heuristic(c, h, aSide)
+	}
+	// Like tshark (tcp_no_subdissector_on_error), out-of-order and
+	// spurious retransmitted segments are not given to the application.
+	skipApp := a.flags&(aOutOfOrder|aSpuriousRetransmission) != 0
+	if seglen > 0 && c.isMQTT && r.opt.PDULen != nil && !skipApp {
+		prelude := func(frags []fragRef, total []byte) []Section { return preludeSections(frags, total) }
+		fwd.ds.feed(res, h.payload, h.seq, r.num, r.opt.PDULen, r.opt.MaxPDU, prelude)
+	}
+
+	relSeq := h.seq - fwd.baseSeq
+	relAck := h.ack - rev.baseSeq
+	relNext := relSeq + seglen
+	if h.flags&(thSYN|thFIN) != 0 {
+		relNext++
+	}
+	v := tcpView{
+		h: &h, c: c, fwd: fwd, rev: rev, completeness: c.completeness, a: a,
+		relSeq: relSeq, relAck: relAck, relNext: relNext,
+		tsFirst: int64(ts.Sub(c.firstTs)), tsPrev: int64(ts.Sub(c.prevTs)),
+		finExpert: finExpert, tail: res.tail,
+	}
+	writeTCP(t, &v)
+
+	// Payload that is not the application's: tshark's data dissector.
+	if seglen > 0 && !c.isMQTT {
+		r.protos = append(r.protos, ":data"...)
+		t.section()
+		t.line(0).s("Data (").i(int(seglen)).s(" byte")
+		if seglen != 1 {
+			t.c('s')
+		}
+		t.c(')')
+		t.line(1).s("Data: ")
+		t.b = appendHexBytes(t.b, h.payload, 36)
+		t.line(1).s("[Length: ").i(int(seglen)).c(']')
+	}
+	// One ":mqtt" per dissector call: the reassembled PDU is dissected
+	// on its own, the PDUs that follow it in the segment in a second call.
+	reasm, plain := false, false
+	for _, pdu := range res.pdus {
+		if pdu.Reassembled {
+			reasm = true
+		} else {
+			plain = true
+		}
+	}
+	if reasm {
+		r.protos = append(r.protos, ":mqtt"...)
+	}
+	if plain {
+		r.protos = append(r.protos, ":mqtt"...)
+	}
+
+	// Conversation state after this frame.
+	c.prevTs = ts
+	// tshark records the flags of a conversation's first frame only when it
+	// is a SYN, and the ACK bit only on segments without data.
+	switch {
+	case h.flags&(thSYN|thACK) == thSYN:
+		c.completeness |= compSynSent
+	case h.flags&(thSYN|thACK) == thSYN|thACK:
+		c.completeness |= compSynAck
+	case !first:
+		if h.flags&thACK != 0 && seglen == 0 {
+			c.completeness |= compAck
+		}
+		if seglen > 0 {
+			c.completeness |= compData
+		}
+		if h.flags&thFIN != 0 {
+			c.completeness |= compFin
+		}
+		if h.flags&thRST != 0 {
+			c.completeness |= compRst
+		}
+	}
+
+	// A closed stream keeps its counters (for retransmissions that may
+	// still come) but not its buffers: memory stays flat over many streams.
+	if h.flags&thRST != 0 || (fwd.finSeen && rev.finSeen) {
+		for i := range c.dir {
+			fl := &c.dir[i]
+			if !fl.ds.pending {
+				fl.ds.buf, fl.ds.frags = nil, nil
+			}
+			if len(fl.segs) == 0 {
+				fl.segs = nil
+			}
+		}
+	} else if !fwd.ds.pending && cap(fwd.ds.buf) > 64<<10 {
+		// Do not keep a large PDU's buffer once it is delivered.
+		fwd.ds.buf = nil
+	}
+
+	// Info column.
+	calc := uint64(h.win)
+	if h.flags&thSYN == 0 && fwd.winScale >= 0 {
+		calc <<= uint(fwd.winScale)
+	}
+	r.info = appendInfoPrefix(r.info[:0], a)
+	p.InfoPrefix = string(r.info)
+	if res.startedMSP && len(res.pdus) == 0 {
+		r.info = append(r.info, "[TCP segment of a reassembled PDU]"...)
+	} else {
+		r.info = appendTCPSummary(r.info, &h, relSeq, relAck, calc, rev.baseSeq)
+		if res.continued && len(res.pdus) == 0 {
+			r.info = append(r.info, " [TCP segment of a reassembled PDU]"...)
+		}
+	}
+	p.TCPInfo = string(r.info)
+	p.Stream = c.index
+	p.SrcPort, p.DstPort = h.sport, h.dport
+	p.ToServer = toServer
+	p.PDUs = res.pdus
+}
+
+// decideApp marks a conversation as the application's from its ports.
+func (r *Reader) decideApp(c *conv, sp, dp uint16) {
+	if r.ports[sp] || r.ports[dp] {
+		c.isMQTT, c.decided = true, true
+	}
+	if r.opt.Heuristic == nil {
+		c.decided = true
+	}
+}
+
+// heuristic asks the caller about the client's first payload.
+func (r *Reader) heuristic(c *conv, h tcpHdr, aSide bool) {
+	c.decided = true
+	if h.sport == 8883 || h.dport == 8883 {
+		return
+	}
+	if r.opt.Heuristic(h.payload) {
+		c.isMQTT = true
+		c.clientIsA, c.clientKnown = aSide, true
+	}
+}
+
+// preludeSections renders the "[N Reassembled TCP Segments (L bytes): ...]"
+// section shown before a PDU built from several segments.
+func preludeSections(frags []fragRef, total []byte) []Section {
+	var t textBuf
+	t.section()
+	t.line(0).c('[').i(len(frags)).s(" Reassembled TCP Segments (").i(len(total)).s(" bytes): ")
+	// The label is limited like a proto_item label (ITEM_LABEL_LENGTH).
+	start := len(t.b)
+	for i, fr := range frags {
+		if i > 0 {
+			t.s(", ")
+		}
+		t.c('#').i(fr.frame).c('(').i(fr.n).c(')')
+	}
+	t.b = truncLabel(t.b, start-1)
+	t.c(']')
+	off := 0
+	for _, fr := range frags {
+		t.line(1).s("[Frame: ").i(fr.frame).s(", payload: ").i(off).c('-').i(off + fr.n - 1).s(" (").i(fr.n).s(" byte")
+		if fr.n != 1 {
+			t.c('s')
+		}
+		t.s(")]")
+		off += fr.n
+	}
+	t.line(1).s("[Segment count: ").i(len(frags)).c(']')
+	t.line(1).s("[Reassembled TCP length: ").i(len(total)).c(']')
+	t.line(1).s("[Reassembled TCP Data: ")
+	t.b = appendHexBytes(t.b, total, 36)
+	t.c(']')
+	return t.finish(nil)
+}
+
+// truncLabel limits a label (starting after its leading '[' at labelStart)
+// to tshark's 240-byte item label buffer.
+func truncLabel(b []byte, labelStart int) []byte {
+	const maxLabel = 239
+	if len(b)-labelStart-1 <= maxLabel {
+		return b
+	}
+	return b[:labelStart+1+maxLabel]
+}
+
+func durNS(ns int64) time.Duration { return time.Duration(ns) }
