@@ -45,6 +45,12 @@ type Dissection struct {
 	aliasState uint8 // aliasNone, aliasResolved, aliasUnknown
 
 	b builder // the tree, built once by Dissect
+
+	// What the payload's sub-dissectors added (payload.go).
+	contentType string       // the Content Type that named them, as sent
+	proto       string       // the Protocol column, "" for "MQTT"
+	sub         []subSection // their top-level sections, in order
+	subItems    []item       // the sections' items
 }
 
 const (
@@ -76,7 +82,8 @@ func (c *Conversation) Dissect(raw []byte) *Dissection {
 func (c *Conversation) DissectInto(d *Dissection, raw []byte) {
 	items := d.b.items[:0]
 	info := d.b.info[:0]
-	*d = Dissection{Raw: raw, Version: c.Version}
+	sub, subItems := d.sub[:0], d.subItems[:0]
+	*d = Dissection{Raw: raw, Version: c.Version, sub: sub, subItems: subItems}
 	if len(raw) > 0 && raw[0]>>4 == byte(mqttwire.TypeConnect) {
 		// CONNECT's own level byte shapes CONNECT, and every PDU after it.
 		if lvl, ok := connectLevel(raw); ok {

@@ -13,7 +13,20 @@
 //	d := conv.Dissect(pdu)            // one whole PDU; CONNECT teaches the version
 //	output.WriteTree(w, d, output.Prefs{}, output.NewPalette(color))
 //	info := output.Info(d)            // join a frame's PDUs with ", "
-//	layers := output.JSONLayers(d, prefs) // "mqtt" (+ "_ws.malformed")
+//	layers := output.JSONLayers(d, prefs) // "mqtt" (+ "_ws.malformed", "json", "data-text-lines")
+//	proto := output.FrameProtocol(ds) // Protocol column: "MQTT" or "MQTT/JSON"
+//	protos += output.ExtraProtocols(d) // after ":mqtt" in [Protocols in frame], per PDU
+//	if d.EndsFrame() { ... }          // tshark shows no later PDU of this frame
+//
+// Payloads: when an MQTT 5.0 PUBLISH has a Content Type that tshark's
+// media_type table maps to JSON (application/json and the other types in
+// payload.go) or to data-text-lines (text/plain, text/html, ...), the sections
+// tshark adds after the MQTT one ("JavaScript Object Notation: ...",
+// "Line-based text data: ...") are built by Dissect and written by
+// WriteTree/AppendTree after the MQTT section; Info, Protocol,
+// ExtraProtocols and JSONLayers include them. packet-json.c's quirks are
+// reproduced (payload_json.go). Content types tshark maps to other
+// dissectors (XML, CBOR, data...) get no section here.
 //
 // Framing is the caller's: tshark shows a PDU in the frame where its last
 // byte arrives, and never shows one whose remaining length is not a valid

@@ -49,6 +49,10 @@ func renderSegments(segs []segment, p Prefs, def mqttwire.Version) string {
 			d := c.Dissect(buf[:n])
 			frame = AppendTree(frame, d, p, nil)
 			buf = buf[n:]
+			if d.EndsFrame() {
+				buf = nil // tshark's exception ends the frame
+				break
+			}
 		}
 		bufs[key] = append([]byte(nil), buf...)
 		if len(frame) > 0 {
@@ -122,7 +126,7 @@ func sections(text string) [][]string {
 	var cur []string
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimRight(l, " ")
-		if strings.HasPrefix(l, "MQ Telemetry Transport Protocol") {
+		if strings.HasPrefix(l, "MQ Telemetry Transport Protocol") || isSubTitle(l) {
 			if cur != nil {
 				out = append(out, cur)
 			}
@@ -142,6 +146,12 @@ func sections(text string) [][]string {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// isSubTitle: the payload sub-dissectors' sections are compared too.
+func isSubTitle(l string) bool {
+	return strings.HasPrefix(l, "JavaScript Object Notation") || strings.HasPrefix(l, "Line-based text data") ||
+		strings.HasPrefix(l, "[Dissector bug, protocol JSON")
 }
 
 // compare reports the first difference and returns exact sections / total.

@@ -20,7 +20,8 @@ func AppendHexPane(b []byte, title string, data []byte) []byte {
 		b = append(b, '\n')
 	}
 	digits := 4
-	for n := len(data) - 1; n>>(4*uint(digits)) != 0; {
+	// n > 0: for empty data n is -1, whose arithmetic shift never reaches 0.
+	for n := len(data) - 1; n > 0 && n>>(4*uint(digits)) != 0; {
 		digits++
 	}
 	const hexd = "0123456789abcdef"

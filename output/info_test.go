@@ -12,49 +12,60 @@ import (
 	"time"
 )
 
-var listLine = regexp.MustCompile(`^ *(\d+) +(\d+)\.(\d+) +(\S+) → (\S+) +(MQTT) (\d+) (.*)$`)
+var listLine = regexp.MustCompile(`^ *(\d+) +(\d+)\.(\d+) +(\S+) → (\S+) +(MQTT\S*) (\d+) (.*)$`)
 
 // TestInfoAndListLine checks the Info column of every MQTT frame of the
-// captures (the PDUs' Info joined with ", ") and that WriteListLine lays
-// out tshark's packet-list line byte for byte.
+// captures (the PDUs' Info joined with ", "), its Protocol column
+// (FrameProtocol), and that WriteListLine lays out tshark's packet-list
+// line byte for byte.
 func TestInfoAndListLine(t *testing.T) {
 	files, _ := filepath.Glob("testdata/captures/*.list.txt")
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".list.txt")
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		infos := map[int]string{}
-		for _, fd := range dissectSegments(readFrames(t, strings.TrimSuffix(f, ".list.txt")+".frames"), 0) {
-			var parts []string
-			for _, d := range fd.ds {
-				parts = append(parts, Info(d))
-			}
-			infos[fd.frame] = strings.Join(parts, ", ")
-		}
-		n, ok := 0, 0
-		for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-			m := listLine.FindStringSubmatch(l)
-			if m == nil {
-				continue
-			}
-			n++
-			no, _ := strconv.Atoi(m[1])
-			sec, _ := strconv.Atoi(m[2])
-			ns, _ := strconv.Atoi((m[3] + "000000000")[:9])
-			length, _ := strconv.Atoi(m[7])
-			var b bytes.Buffer
-			rel := time.Duration(sec)*time.Second + time.Duration(ns)
-			b.Write(AppendListLine(nil, no, rel, len(m[3]), m[4], m[5], "MQTT", length, infos[no]))
-			if got := strings.TrimSuffix(b.String(), "\n"); got != l {
-				t.Errorf("%s frame %d:\n tshark %q\n mqtap  %q", name, no, l, got)
-			} else {
-				ok++
-			}
-		}
-		t.Logf("%s: list lines exact %d/%d", name, ok, n)
+		fds := dissectSegments(readFrames(t, strings.TrimSuffix(f, ".list.txt")+".frames"), 0)
+		checkListLines(t, name, f, fds)
 	}
+}
+
+// checkListLines compares the MQTT lines of tshark's packet list with
+// AppendListLine of FrameProtocol and the joined Info of our PDUs.
+func checkListLines(t *testing.T, name, file string, fds []frameDissections) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos := map[int]string{}
+	protos := map[int]string{}
+	for _, fd := range fds {
+		var parts []string
+		for _, d := range fd.ds {
+			parts = append(parts, Info(d))
+		}
+		infos[fd.frame] = strings.Join(parts, ", ")
+		protos[fd.frame] = FrameProtocol(fd.ds)
+	}
+	n, ok := 0, 0
+	for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		m := listLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n++
+		no, _ := strconv.Atoi(m[1])
+		sec, _ := strconv.Atoi(m[2])
+		ns, _ := strconv.Atoi((m[3] + "000000000")[:9])
+		length, _ := strconv.Atoi(m[7])
+		var b bytes.Buffer
+		rel := time.Duration(sec)*time.Second + time.Duration(ns)
+		b.Write(AppendListLine(nil, no, rel, len(m[3]), m[4], m[5], protos[no], length, infos[no]))
+		if got := strings.TrimSuffix(b.String(), "\n"); got != l {
+			t.Errorf("%s frame %d:\n tshark %q\n mqtap  %q", name, no, l, got)
+		} else {
+			ok++
+		}
+	}
+	t.Logf("%s: list lines exact %d/%d", name, ok, n)
 }
 
 func TestHexPane(t *testing.T) {
@@ -87,6 +98,11 @@ func TestHexPane(t *testing.T) {
 	}
 	if !strings.HasSuffix(out, "30d40  8d 72 8c 81 c3 fa 3e 45 56 cf 20 ed               .r....>EV. .\n") {
 		t.Errorf("last line: %q", out[len(out)-80:])
+	}
+	// A frame that captured no bytes has an empty pane (this once looped
+	// for ever: the offset width loop shifted -1).
+	if got := string(AppendHexPane(nil, "Frame (0 bytes):", nil)); got != "Frame (0 bytes):\n" {
+		t.Errorf("empty pane: %q", got)
 	}
 }
 

@@ -36,6 +36,13 @@ type builder struct {
 	// rawTail is set when the properties were walked past where the codec
 	// stopped: what follows comes from the raw bytes.
 	rawTail bool
+	// contentType is the last Content Type property seen (tshark keeps the
+	// last), hasCT whether there was one; payload is a PUBLISH's message,
+	// handed to the sub-dissector the content type names once the tree is
+	// known not to be malformed.
+	contentType string
+	hasCT       bool
+	payload     []byte
 }
 
 func (b *builder) add(it item) {
@@ -156,6 +163,9 @@ func (b *builder) build(d *Dissection) {
 		// The codec gave up somewhere this walk did not look: tshark's
 		// exception would have ended the PDU there too.
 		b.malformed()
+	}
+	if b.hasCT && b.payload != nil && !b.stop {
+		b.dissectPayload(b.contentType, b.payload)
 	}
 }
 

@@ -19,6 +19,10 @@ type JSONMember struct {
 	Str string
 	Obj *JSONObject
 	Raw string // written as is when set
+	// Verbatim: Str is written byte for byte, bad UTF-8 included (only
+	// '"', '\\' and control characters escaped), as tshark writes a string
+	// a dissector built itself (the "json" layer's values).
+	Verbatim bool
 }
 
 // Add appends a string member.
@@ -87,19 +91,31 @@ func (m *JSONMember) appendValue(dst []byte, level int, indented bool) []byte {
 	case m.Obj != nil:
 		return m.Obj.AppendCompact(dst)
 	}
-	return appendJSONString(dst, m.Str)
+	return appendJSONText(dst, m.Str, m.Verbatim)
 }
 
-// appendJSONString quotes s; bad UTF-8 becomes U+FFFD.
+// appendJSONString quotes s; bad UTF-8 becomes U+FFFD (as tshark shows a
+// string it fetched as UTF-8).
 func appendJSONString(dst []byte, s string) []byte {
+	return appendJSONText(dst, s, false)
+}
+
+// appendJSONText quotes s as tshark's json_dumper does: '"' and '\\'
+// escaped, \b \f \n \r \t, other controls as \u00XX; bad UTF-8 becomes
+// U+FFFD unless verbatim.
+func appendJSONText(dst []byte, s string, verbatim bool) []byte {
 	const hexd = "0123456789abcdef"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
+		if c < utf8.RuneSelf || verbatim {
 			switch {
 			case c == '"' || c == '\\':
 				dst = append(dst, '\\', c)
+			case c == '\b':
+				dst = append(dst, '\\', 'b')
+			case c == '\f':
+				dst = append(dst, '\\', 'f')
 			case c == '\n':
 				dst = append(dst, '\\', 'n')
 			case c == '\r':
@@ -138,7 +154,8 @@ func JSONLayer(d *Dissection, p Prefs) *JSONObject {
 }
 
 // JSONLayers are the layer members the PDU adds to a frame's "layers":
-// "mqtt", then "_ws.malformed" when tshark found it malformed.
+// "mqtt", then "_ws.malformed" when tshark found it malformed, then the
+// layers of the payload's sub-dissectors ("json", "data-text-lines").
 func JSONLayers(d *Dissection, p Prefs) []JSONMember {
 	out := []JSONMember{{Key: "mqtt", Obj: JSONLayer(d, p)}}
 	if d.Malformed() {
@@ -147,7 +164,7 @@ func JSONLayers(d *Dissection, p Prefs) []JSONMember {
 		m.Add("_ws.malformed", "Malformed Packet")
 		out = append(out, JSONMember{Key: "_ws.malformed", Obj: m})
 	}
-	return out
+	return subLayers(out, d, p)
 }
 
 // jsonItems adds items[from:to] at the given depth (deeper ones are the
@@ -167,8 +184,25 @@ func jsonItems(o *JSONObject, items []item, from, to int, depth uint8, p Prefs) 
 			end++
 		}
 		f := fieldFor(it.f, p)
-		if f.Kind == KindNone {
+		switch {
+		case f.Kind == KindNone && end == i+1:
+			// A subtree without children is its label's value: "".
+			o.Add(f.Name, "")
+			continue
+		case f.Kind == KindNone:
 			jsonItems(o.AddObject(f.Name), items, i+1, end, depth+1, p)
+			continue
+		case f.Kind == KindText:
+			// A text item's key is its label as shown (truncated too).
+			label := appendFormatText(nil, it.s)
+			o.Add(string(truncateLabel(label, 0, 0)), "")
+			continue
+		case f.Kind == KindCString && end == i+1:
+			o.Members = append(o.Members, JSONMember{Key: f.Name, Str: it.s, Verbatim: true})
+			continue
+		case f.Kind == KindCString:
+			o.Members = append(o.Members, JSONMember{Key: f.Name, Str: it.s, Verbatim: true})
+			jsonItems(o.AddObject(f.Name+"_tree"), items, i+1, end, depth+1, p)
 			continue
 		}
 		o.Add(f.Name, jsonValue(f, it))
@@ -183,6 +217,9 @@ func jsonItems(o *JSONObject, items []item, from, to int, depth uint8, p Prefs) 
 }
 
 func stray(it *item) bool {
+	if it.f.Counted {
+		return false
+	}
 	_, s := cutNUL(itemString(it))
 	return s
 }
@@ -217,6 +254,8 @@ func jsonValue(f *Field, it *item) string {
 	case KindString:
 		s, _ := cutNUL(itemString(it))
 		return s
+	case KindCString:
+		return it.s
 	case KindBytes:
 		const hexd = "0123456789abcdef"
 		out := make([]byte, 0, 3*len(it.b))

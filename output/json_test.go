@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -73,51 +74,88 @@ func TestJSONMatchesTshark(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
 		t.Run(name, func(t *testing.T) {
-			r, err := os.Open(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			root, err := parseOrdered(json.NewDecoder(r))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := map[int][]JSONMember{}
-			for _, pkt := range root.Obj.Members {
-				layers := pkt.Obj.get("_source").Obj.get("layers").Obj
-				no, _ := strconv.Atoi(layers.get("frame").Obj.get("frame.number").Str)
-				for _, m := range layers.Members {
-					if m.Key == "mqtt" || m.Key == "_ws.malformed" {
-						want[no] = append(want[no], m)
-					}
-				}
-			}
-			got := map[int][]JSONMember{}
-			for _, fd := range dissectSegments(readFrames(t, strings.TrimSuffix(f, ".json")+".frames"), 0) {
-				for _, d := range fd.ds {
-					got[fd.frame] = append(got[fd.frame], JSONLayers(d, Prefs{})...)
-				}
-			}
-			ok, all := 0, 0
-			for no, ws := range want {
-				gs := got[no]
-				for i, w := range ws {
-					all++
-					wj := string((&JSONObject{Members: []JSONMember{w}}).AppendCompact(nil))
-					gj := ""
-					if i < len(gs) {
-						gj = string((&JSONObject{Members: []JSONMember{gs[i]}}).AppendCompact(nil))
-					}
-					if wj == gj {
-						ok++
-					} else {
-						t.Errorf("frame %d layer %d:\n tshark %s\n mqtap  %s", no, i, wj, gj)
-					}
-				}
-			}
-			t.Logf("%s: JSON layers exact %d/%d", name, ok, all)
+			fds := dissectSegments(readFrames(t, strings.TrimSuffix(f, ".json")+".frames"), 0)
+			checkJSONLayers(t, name, f, fds, Prefs{})
 		})
 	}
+}
+
+// checkJSONLayers compares the layers our PDUs give each frame ("mqtt",
+// "_ws.malformed", "json", "data-text-lines") with tshark's -T json file,
+// and the frame's frame.protocols from ":mqtt" on with ExtraProtocols.
+func checkJSONLayers(t *testing.T, name, file string, fds []frameDissections, p Prefs) {
+	t.Helper()
+	r, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	root, err := parseOrdered(json.NewDecoder(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int][]JSONMember{}
+	wantProtos := map[int]string{}
+	for _, pkt := range root.Obj.Members {
+		layers := pkt.Obj.get("_source").Obj.get("layers").Obj
+		frame := layers.get("frame").Obj
+		no, _ := strconv.Atoi(frame.get("frame.number").Str)
+		if protos := frame.get("frame.protocols").Str; strings.Contains(protos, ":mqtt") {
+			wantProtos[no] = protos[strings.Index(protos, ":mqtt"):]
+		}
+		for _, m := range layers.Members {
+			switch m.Key {
+			case "mqtt", "_ws.malformed", "json", "data-text-lines":
+				want[no] = append(want[no], m)
+			}
+		}
+	}
+	got := map[int][]JSONMember{}
+	gotProtos := map[int]string{}
+	for _, fd := range fds {
+		protos := ":mqtt"
+		for _, d := range fd.ds {
+			got[fd.frame] = append(got[fd.frame], JSONLayers(d, p)...)
+			protos += ExtraProtocols(d)
+		}
+		gotProtos[fd.frame] = protos
+	}
+	ok, all := 0, 0
+	for no, ws := range want {
+		gs := got[no]
+		for i, w := range ws {
+			all++
+			wj := string((&JSONObject{Members: []JSONMember{w}}).AppendCompact(nil))
+			gj := ""
+			if i < len(gs) {
+				// Read back the way tshark's output was read, so that bytes
+				// written verbatim compare as tshark's do.
+				out := (&JSONObject{Members: []JSONMember{gs[i]}}).AppendCompact(nil)
+				back, err := parseOrdered(json.NewDecoder(bytes.NewReader(out)))
+				if err != nil {
+					t.Fatalf("frame %d layer %d: our JSON does not parse: %v\n%s", no, i, err, out)
+				}
+				gj = string(back.Obj.AppendCompact(nil))
+			}
+			if wj == gj {
+				ok++
+			} else {
+				t.Errorf("frame %d layer %d:\n tshark %s\n mqtap  %s", no, i, wj, gj)
+			}
+		}
+		if len(gs) > len(ws) {
+			t.Errorf("frame %d: %d layers, tshark has %d", no, len(gs), len(ws))
+		}
+	}
+	pok := 0
+	for no, w := range wantProtos {
+		if g := gotProtos[no]; g != w {
+			t.Errorf("frame %d: frame.protocols ...%s, tshark ...%s", no, g, w)
+		} else {
+			pok++
+		}
+	}
+	t.Logf("%s: JSON layers exact %d/%d, frame.protocols %d/%d", name, ok, all, pok, len(wantProtos))
 }
 
 // frameDissections is the PDUs that complete in one frame.
@@ -145,8 +183,13 @@ func dissectSegments(segs []segment, def mqttwire.Version) []frameDissections {
 			if err != nil || !ok || n > len(buf) {
 				break
 			}
-			fd.ds = append(fd.ds, c.Dissect(buf[:n]))
+			d := c.Dissect(buf[:n])
+			fd.ds = append(fd.ds, d)
 			buf = buf[n:]
+			if d.EndsFrame() {
+				buf = nil // tshark's exception ends the frame
+				break
+			}
 		}
 		bufs[key] = append([]byte(nil), buf...)
 		if len(fd.ds) > 0 {

@@ -82,6 +82,7 @@ func (b *builder) property(p *mqttwire.Property) {
 		b.pos += w
 	case propContentType:
 		b.str(fPropContentType, p.Str)
+		b.contentType, b.hasCT = p.Str, true
 		b.pos += 2 + len(p.Str)
 	case propString:
 		s := p.Str
@@ -158,7 +159,8 @@ func (b *builder) walkProps(end int) bool {
 			if !need(2 + n) {
 				return false
 			}
-			b.str(fPropContentType, bytesToString(raw[b.pos+2:b.pos+2+n]))
+			b.contentType, b.hasCT = bytesToString(raw[b.pos+2:b.pos+2+n]), true
+			b.str(fPropContentType, b.contentType)
 			b.pos += 2 + n
 		case propString:
 			if !b.walkString(fPropStringLen, fPropString) {

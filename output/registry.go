@@ -16,6 +16,13 @@ const (
 	KindBool               // FT_BOOLEAN
 	KindString             // FT_STRING, FT_UINT_STRING
 	KindBytes              // FT_BYTES
+	// KindCString is an FT_STRING a dissector set from a C string it built
+	// (proto_tree_add_string): it ends at its first NUL, may hold bad UTF-8,
+	// and tshark's label shows it through format_text, not a UTF-8 fetch.
+	KindCString
+	// KindText is a text-only item (proto_tree_add_format_text): no field,
+	// the label is the bytes shown through format_text.
+	KindText
 )
 
 // Base is how an integer is displayed (Wireshark's BASE_*).
@@ -37,6 +44,10 @@ type Field struct {
 	Bits  uint8  // width of the integer (8 for FT_UINT8), for hex digits
 	Mask  uint32 // bitmask within the byte; 0 for a whole field
 	Vals  *ValueStrings
+	// Counted is set for an FT_UINT_STRING (a length-prefixed string read
+	// in one go): tshark stops it at a NUL like the others but does not
+	// flag "Trailing stray characters" after it.
+	Counted bool
 }
 
 func uintField(label, name string, base Base, bits uint8, mask uint32, vals *ValueStrings) *Field {
@@ -124,7 +135,7 @@ var (
 	fPropLen         = uintField("Total Length", "mqtt.property_len", BaseDec, 64, 0, nil)
 	fPropID          = uintField("ID", "mqtt.property_id", BaseHex, 8, 0, &propertyVals)
 	fPropNumber      = uintField("Value", "mqtt.prop_number", BaseDec, 32, 0, nil)
-	fPropContentType = strField("Content Type", "mqtt.property.content_type")
+	fPropContentType = &Field{Label: "Content Type", Name: "mqtt.property.content_type", Kind: KindString, Counted: true}
 	fPropMaxQoS      = uintField("QoS", "mqtt.property.max_qos", BaseDec, 8, 0, &qosVals)
 	fPropTopicAlias  = uintField("Topic Alias", "mqtt.property.topic_alias", BaseDec, 16, 0, nil)
 	fPropUnknown     = strField("Unknown Property", "mqtt.prop_unknown")
@@ -135,6 +146,29 @@ var (
 	fPropValueLen    = uintField("Value Length", "mqtt.prop_value_len", BaseDec, 32, 0, nil)
 	fPropValue       = strField("Value", "mqtt.prop_value")
 )
+
+// The fields of the payload sub-dissectors tshark 4.0 runs on a PUBLISH
+// whose Content Type it knows (packet-json.c, packet-text-media.c).
+var (
+	fJSONObject          = noneField("Object", "json.object")
+	fJSONArray           = noneField("Array", "json.array")
+	fJSONMember          = cstrField("Member", "json.member")
+	fJSONKey             = cstrField("Key", "json.key")
+	fJSONPath            = cstrField("Path", "json.path")
+	fJSONPathWithValue   = cstrField("Path with value", "json.path_with_value")
+	fJSONMemberWithValue = cstrField("Member with value", "json.member_with_value")
+	fJSONString          = cstrField("String value", "json.value.string")
+	fJSONNumber          = cstrField("Number value", "json.value.number")
+	fJSONFalse           = noneField("False value", "json.value.false")
+	fJSONNull            = noneField("Null value", "json.value.null")
+	fJSONTrue            = noneField("True value", "json.value.true")
+	fJSONNaN             = noneField("NaN value", "json.value.nan")
+	fTextLine            = &Field{Kind: KindText} // one line of data-text-lines
+)
+
+func cstrField(label, name string) *Field {
+	return &Field{Label: label, Name: name, Kind: KindCString}
+}
 
 func reasonField(name string, vals *ValueStrings) *Field {
 	return uintField("Reason Code", name, BaseDec, 8, 0, vals)

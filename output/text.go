@@ -197,3 +197,63 @@ func appendValidUTF8(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// appendFormatText appends s as tshark 4.0's format_text shows bytes that
+// were never checked as UTF-8 (strings a dissector built itself, text
+// lines): ASCII as appendDisplayString does; a lead byte takes the
+// continuation bytes that follow it, up to the length it announces (up to
+// six bytes, overlong forms included) and the character is shown if
+// printable, as \uXXXX if not; a stray continuation byte, 0xfe, 0xff, a
+// sequence cut short (the byte that cut it is read afresh) or a surrogate
+// or out-of-range value shows as U+FFFD.
+func appendFormatText(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf {
+				j++
+			}
+			dst = appendDisplayString(dst, s[i:j])
+			i = j
+			continue
+		}
+		var need int
+		var r rune
+		switch {
+		case c&0xe0 == 0xc0:
+			need, r = 1, rune(c&0x1f)
+		case c&0xf0 == 0xe0:
+			need, r = 2, rune(c&0x0f)
+		case c&0xf8 == 0xf0:
+			need, r = 3, rune(c&0x07)
+		case c&0xfc == 0xf8:
+			need, r = 4, rune(c&0x03)
+		case c&0xfe == 0xfc:
+			need, r = 5, rune(c&0x01)
+		default:
+			dst = append(dst, "\uFFFD"...)
+			i++
+			continue
+		}
+		i++
+		ok := true
+		for ; need > 0; need-- {
+			if i >= len(s) || s[i]&0xc0 != 0x80 {
+				ok = false
+				break
+			}
+			r = r<<6 | rune(s[i]&0x3f)
+			i++
+		}
+		switch {
+		case !ok || r > unicode.MaxRune || r >= 0xd800 && r <= 0xdfff:
+			dst = append(dst, "\uFFFD"...)
+		case printable(r):
+			dst = utf8.AppendRune(dst, r)
+		default:
+			dst = appendUEscape(dst, r)
+		}
+	}
+	return dst
+}

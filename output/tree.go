@@ -38,7 +38,7 @@ func AppendTree(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
 	for i := range items {
 		dst = appendItem(dst, items, i, p, pal)
 	}
-	return dst
+	return appendSubSections(dst, d, p, pal)
 }
 
 func indent(dst []byte, depth uint8) []byte {
@@ -64,8 +64,16 @@ func appendItem(dst []byte, items []item, i int, p Prefs, pal *Palette) []byte {
 	f := fieldFor(it.f, p)
 	dst = indent(dst, it.depth)
 	start := len(dst)
+	if f.Kind == KindText {
+		dst = appendFormatText(dst, it.s)
+		dst = truncateLabel(dst, start, start)
+		dst = pal.wrap(dst, start, roleValue)
+		return append(dst, '\n')
+	}
 	if it.generated {
+		// The brackets are not part of the label (nor of its length).
 		dst = append(dst, '[')
+		start++
 	}
 	if f.Mask != 0 {
 		dst = appendBitPattern(dst, byte(it.u), byte(f.Mask))
@@ -86,7 +94,7 @@ func appendItem(dst []byte, items []item, i int, p Prefs, pal *Palette) []byte {
 		dst = append(dst, ']')
 	}
 	dst = append(dst, '\n')
-	if f.Kind == KindString {
+	if f.Kind == KindString && !f.Counted {
 		if _, stray := cutNUL(itemString(it)); stray {
 			dst = appendExpert(dst, eiTrailingStray, it.depth+1, pal)
 		}
@@ -141,6 +149,8 @@ func appendValue(dst []byte, f *Field, it *item) []byte {
 		return appendDisplayString(dst, s)
 	case KindBytes:
 		return appendHexBytes(dst, it.b)
+	case KindCString:
+		return appendFormatText(dst, it.s)
 	}
 	return dst
 }

@@ -57,6 +57,13 @@ func (b *builder) publish(p *mqttwire.Publish) {
 		payload = b.raw[min(b.pos, len(b.raw)):]
 	}
 	b.bytes(fMsg, payload)
+	if b.d.Version == mqttwire.V5 {
+		// Never nil, so that an empty payload is still handed over.
+		b.payload = payload[:len(payload):len(payload)]
+		if payload == nil {
+			b.payload = []byte{}
+		}
+	}
 }
 
 // insertExpert puts an expert item right after item i, as its child.

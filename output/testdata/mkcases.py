@@ -114,7 +114,76 @@ cases = {
                       ('I', pkt(0x30, s('a/b') + b'')), ('I', pkt(0x30, s('a/b') + b'z' * 35)),
                       ('I', pkt(0x30, s('a/b') + b'z' * 36)), ('I', pkt(0x30, s('a/b') + b'z' * 37))],
 }
-text_cases = {'text-prefs'}
+
+# --- MQTT 5.0 payloads handed to a sub-dissector by their Content Type ----
+def ctpub(payload, ct='application/json', topic='t', first=0x30, pid=None, extra=b''):
+    if isinstance(payload, str): payload = payload.encode()
+    pr = props(*([P(0x03, s(ct))] if ct is not None else []), *([extra] if extra else []))
+    return pkt(first, s(topic) + (u16(pid) if pid is not None else b'') + pr + payload)
+JSON = lambda p: ('I', ctpub(p))
+v5c = ('I', connect(5, 0x02, cid='json'))
+cases.update({
+ 'v5-json': [v5c,
+   ('I', ctpub('{"data":[{"temperature":10,"timestamp":"2017-06-14T17:52:25.428Z"}]}', first=0x32, pid=1, topic='resources/1/temperature')),
+   JSON('{"o":{},"a":[],"nest":{"x":[[1,[2]],{"y":"z"}]},"t":true,"f":false,"z":null}'),
+   JSON('[1,-1,0,1.5,-2.5e10,1E+3,0.0e-1,123456789012345678901234567890,NaN]'),
+   JSON('[]'), JSON('{}'), JSON('[{"a":1},{"b":[true]}]'),
+   JSON('{"a":1}{"b":2} [3]'), JSON(' \r\n\t{ "a" : [ 1 , 2 ] , "b" : - 0 . 5 E - 3 , "c" : [1 2] }\n'),
+   JSON('{"a":1,"a":2}'), JSON('[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]'),
+   ('I', ctpub('{"n":' + '1' * 300 + '}'))],
+ 'v5-json-strings': [v5c,
+   JSON('{"s":"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t|\\u00e9\\u0001\\ud83d\\ude00 \u00e9\u20ac"}'),
+   JSON('{"a":"\\u00e9","b":"\\ud83d\\ude00","c":"x\\n","d":"\\u0041x"}'),
+   JSON(b'{"a":"x\\u0000y","b":"p\x00q","c":"\\ud800z","d":"\\udc00z","e":"\\ud83dz","f":"\\ud83d\\u0041","g":"\xc3\\n"}'),
+   JSON(b'{"h":"\x80\xbf\xc0\xaf","i":"\\u200b\\u00ad\\uFFFF\\u0085","j":"\xe2\x80\x8b\xed\xa0\x80","k\\u00e9\\n":1,"":2}'),
+   JSON(b'{"a":"\xf8\x80\x80\x80\x80x","b":"\xfc\x80\x80\x80\x80\x80","c":"\xff\xfeab","d":"tab\there\x01\x7f"}'),
+   JSON('{"k":"' + '\u00e9' * 150 + '","' + 'K' * 250 + '":"' + 'v' * 300 + '"}'),
+   JSON('{"a":"\\u 0041"}'),
+   JSON('{"a":1,"b":"\\ n","c":2}'),
+   JSON('{"\\ k":1}')],
+ 'v5-json-invalid': [v5c,
+   JSON('123'), JSON('"str"'), JSON('true'), JSON(''), JSON('  '), JSON('x'), JSON('{'),
+   JSON('{"a":1,}'), JSON('[01]'), JSON('{"a":tru}'), JSON('[1] x'), JSON('{"a":1}\n\nfoo\n\n'),
+   JSON('{"a":1} x\ny\r\nz\n'), JSON(b'[1]\x01\xff\xfe tab\tx\ra\r\rc\x00d\n\xc0\xaf'),
+   JSON('[1]x' + 'y' * 300 + '\n' + '\u00e9' * 200), JSON('[1,{"a":[2,}]'), JSON('{"a":"\\ n"'),
+   JSON('{"a":1,"b":"\\ n","c":2} tail')],
+ 'v5-content-types': [v5c] + [('I', ctpub('[1]', ct)) for ct in [
+   'application/senml+json', 'application/sensml+json', 'application/json-rpc', 'application/jsonrequest',
+   'application/dds-web+json', 'application/vnd.oma.lwm2m+json', 'application/problem+json',
+   'application/merge-patch+json', 'application/json-patch+json', 'application/x-ndjson',
+   'APPLICATION/JSON', 'Application/Json', 'application/json; charset=utf-8', ' application/json',
+   'application/json ', b'application/json\x00x', '', 'application/x-unknown', 'text/json', 'application/ld+json',
+   'text/plain', 'TEXT/PLAIN', 'text/html', 'text/css', 'text/javascript', 'text/richtext', 'text/enriched',
+   'text/parameters', 'text/xml-external-parsed-entity', 'text/vnd.sun.j2me.app-descriptor',
+   'application/x-javascript', 'application/x-ns-proxy-autoconfig', 'application/vnd.poc.refer-to',
+   'application/vnd.drm.message', 'application/x-rtsp-udp-packetpair', 'application/x-tia-p25-issi',
+   'application/x-tia-p25-sndcp', 'text/csv', 'application/javascript']] + [
+   ('I', ctpub('a\nb\r\nc', 'text/plain')), ('I', ctpub('', 'text/plain')),
+   ('I', pkt(0x30, s('t') + props(P(0x03, s('text/plain')), P(0x03, s('application/json'))) + b'{"last":1}')),
+   ('I', pkt(0x30, s('t') + props(P(0x03, s('application/json')), P(0x03, s('text/plain'))) + b'{"last":2}')),
+   ('I', pkt(0x30, s('t') + props(P(0x03, s('application/json')), P(0x23, u16(1))) + b'{"alias":1}')),
+   ('I', pkt(0x30, s('') + props(P(0x03, s('application/json')), P(0x23, u16(1))) + b'{"alias":2}')),
+   ('I', pkt(0x30, s('t') + b'\x15\x03' + s('application/json') + b'\x7f\x01' + b'{"a":1}')),
+   ('I', pkt(0x30, s('t') + b'\x22\x03' + s('application/json') + b'{"a":1}'))],
+ 'v5-json-frames': [v5c,
+   ('I', ctpub('{"a":1}') + pkt(0x40, u16(1))), ('I', pkt(0x40, u16(1)) + ctpub('{"a":1}')),
+   ('I', ctpub('{"a":1}') + ctpub('[2]')), ('I', ctpub('{"a":1}') + ctpub('hi', 'text/plain')),
+   ('I', ctpub('hi', 'text/plain') + ctpub('{"a":1}')), ('I', ctpub('[1] x') + pkt(0x40, u16(1))),
+   ('I', ctpub('') + pkt(0x40, u16(1))), ('I', pkt(0x40, u16(1)) + ctpub('')),
+   ('I', ctpub('{"a":"\\ n"}') + pkt(0x40, u16(2))),
+   ('I', ctpub('{"a":1}', first=0x34, pid=7) + ctpub('[3]', first=0x32, pid=8)),
+   ('O', pkt(0x50, u16(7)) + ctpub('{"to":"client"}'))],
+})
+cases.update({
+ # mqtt.show_msg_as_text changes the Message line only.
+ 'v5-json-text-prefs': [v5c, JSON('{"a":[1,"x\\u00e9"]}'), JSON('[1] tail'), ('I', ctpub('hello\nworld', 'text/plain'))],
+ # No CONNECT: mqtt.default_version v50 makes PUBLISH v5, with properties.
+ 'v5-json-default-version': [JSON('{"a":[1,"x\\u00e9"]}'), ('O', pkt(0x40, u16(1))), JSON('[1] tail')],
+})
+json_cases = {'v5-json', 'v5-json-strings', 'v5-json-invalid', 'v5-content-types', 'v5-json-frames',
+              'v5-json-text-prefs', 'v5-json-default-version'}
+text_cases = {'text-prefs', 'v5-json-text-prefs'}
+default_version = {'v5-json-default-version': 'v50'}
 import os
 here = os.path.dirname(os.path.abspath(__file__))
 for name, segs in cases.items():
@@ -122,5 +191,9 @@ for name, segs in cases.items():
         f.write('# generated by mkcases.py; golden by tshark-golden.sh\n')
         if name in text_cases:
             f.write('#text\n')
+        if name in json_cases:
+            f.write('#json\n')
+        if name in default_version:
+            f.write('#default_version %s\n' % default_version[name])
         for d, b in segs:
             f.write('%s %s\n' % (d, b.hex()))
