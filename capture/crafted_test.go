@@ -225,7 +225,12 @@ func readAll(t testing.TB, data []byte, opt Options) []*Packet {
 		if err != nil {
 			t.Fatal(err)
 		}
+		p.Sections() // keep the text, which Next reuses
 		cp := *p
+		cp.PDUs = append([]PDU(nil), p.PDUs...)
+		for i := range cp.PDUs {
+			cp.PDUs[i].Data = bytes.Clone(cp.PDUs[i].Data)
+		}
 		out = append(out, &cp)
 	}
 }
@@ -297,7 +302,7 @@ func TestCraftedTshark(t *testing.T) {
 						want = append(want, s)
 					}
 				}
-				got := append([]Section(nil), p.Sections...)
+				got := append([]Section(nil), p.Sections()...)
 				for _, pdu := range p.PDUs {
 					got = append(got, pdu.Prelude...)
 				}

@@ -27,14 +27,14 @@ func FuzzReader(f *testing.F) {
 		for i := 0; i < 100000; i++ {
 			p, err := r.Next()
 			if err != nil {
-				if err == io.EOF {
-					return
-				}
 				return
 			}
-			for _, s := range p.Sections {
+			p.WriteSections(io.Discard)
+			for _, s := range p.Sections() {
 				s.WriteTo(io.Discard)
 			}
+			p.JSONLayers()
+			p.TCPInfo()
 		}
 	})
 }
@@ -60,9 +60,7 @@ func BenchmarkReader(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, s := range p.Sections {
-				s.WriteTo(io.Discard)
-			}
+			p.WriteSections(io.Discard)
 		}
 	}
 }
@@ -83,9 +81,7 @@ func BenchmarkReaderSmallFrames(b *testing.B) {
 			if err != nil {
 				break
 			}
-			for _, s := range p.Sections {
-				s.WriteTo(io.Discard)
-			}
+			p.WriteSections(io.Discard)
 		}
 	}
 }

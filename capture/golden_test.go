@@ -172,7 +172,7 @@ func TestGolden(t *testing.T) {
 				if json {
 					p.AppendProtocols(":json")
 				}
-				got := append([]Section(nil), p.Sections...)
+				got := append([]Section(nil), p.Sections()...)
 				for _, pdu := range p.PDUs {
 					got = append(got, pdu.Prelude...)
 				}
@@ -214,8 +214,8 @@ func TestGolden(t *testing.T) {
 				if p.Src != l.src || p.Dst != l.dst || p.Length != l.length {
 					t.Errorf("frame %d list: got %s → %s %d, want %s → %s %d", i+1, p.Src, p.Dst, p.Length, l.src, l.dst, l.length)
 				}
-				if len(p.PDUs) == 0 && (p.TCPInfo != l.info || l.proto != "TCP") {
-					t.Errorf("frame %d info:\n want %s %q\n  got TCP %q", i+1, l.proto, l.info, p.TCPInfo)
+				if len(p.PDUs) == 0 && (p.TCPInfo() != l.info || l.proto != "TCP") {
+					t.Errorf("frame %d info:\n want %s %q\n  got TCP %q", i+1, l.proto, l.info, p.TCPInfo())
 				}
 				if len(p.PDUs) > 0 && !strings.HasPrefix(l.proto, "MQTT") {
 					t.Errorf("frame %d: %d PDUs but tshark shows %s", i+1, len(p.PDUs), l.proto)

@@ -104,11 +104,14 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 		}
 		protos = append(protos, "eth:ethertype"...)
 		t.section()
-		t.line(0).s("Ethernet II, Src: ").macFull(d[6:12]).s(", Dst: ").macFull(d[0:6])
-		writeEthAddr(t, "Destination: ", d[0:6])
-		writeEthAddr(t, "Source: ", d[6:12])
 		et := binary.BigEndian.Uint16(d[12:14])
-		t.line(1).etherType("Type: ", et)
+		// The section depends on the 14 header bytes only.
+		t.cached(&t.memo.eth, d[:14], func() {
+			t.line(0).s("Ethernet II, Src: ").macFull(d[6:12]).s(", Dst: ").macFull(d[0:6])
+			writeEthAddr(t, "Destination: ", d[0:6])
+			writeEthAddr(t, "Source: ", d[6:12])
+			t.line(1).etherType("Type: ", et)
+		})
 		off := 14
 		for (et == etherVLAN || et == etherQinQ) && len(d) >= off+4 {
 			protos = append(protos, ":vlan:ethertype"...)

@@ -6,22 +6,23 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// encapName is wiretap's name and WTAP_ENCAP number for a pcap link type, as
-// the Frame section's "Encapsulation type" line shows it.
-func encapName(lt layers.LinkType) string {
+// encap is wiretap's name and WTAP_ENCAP number for a pcap link type: the
+// label of the Frame section's "Encapsulation type" line, and the number
+// alone for JSON's frame.encap_type.
+func encap(lt layers.LinkType) (label string, num int) {
 	switch lt {
 	case layers.LinkTypeEthernet:
-		return "Ethernet (1)"
+		return "Ethernet (1)", 1
 	case layers.LinkTypeRaw, 12, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
-		return "Raw IP (7)"
+		return "Raw IP (7)", 7
 	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		return "NULL/Loopback (15)"
+		return "NULL/Loopback (15)", 15
 	case layers.LinkTypeLinuxSLL:
-		return "Linux cooked-mode capture v1 (25)"
+		return "Linux cooked-mode capture v1 (25)", 25
 	case layers.LinkTypeLinuxSLL2:
-		return "Linux cooked-mode capture v2 (210)"
+		return "Linux cooked-mode capture v2 (210)", 210
 	}
-	return "Unknown (0)"
+	return "Unknown (0)", 0
 }
 
 var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -88,15 +89,32 @@ func writeFrame(t *textBuf, f *rawFrame, num int, delta, since time.Duration, pr
 			t.s(" (unknown)")
 		}
 	}
-	t.line(1).s("Encapsulation type: ").s(encapName(f.link))
+	label, _ := encap(f.link)
+	t.line(1).s("Encapsulation type: ").s(label)
 	t.line(1).s("Arrival Time: ")
-	t.b = appendAbsTime(t.b, f.ts)
+	// The text up to the seconds changes once a second; frames come many
+	// per second.
+	m := t.memo
+	if sec := f.ts.Unix(); sec != m.absSec || m.absPrefix == nil {
+		full := appendAbsTime(m.absPrefix[:0], f.ts)
+		zone, _ := f.ts.Local().Zone()
+		dot := len(full) - len(zone) - 1 - 9 // before the nanoseconds
+		m.absSec, m.absPrefix, m.absZone = sec, full[:dot], string(full[dot+9:])
+	}
+	t.b = appendPad(append(t.b, m.absPrefix...), uint64(f.ts.Nanosecond()), 9)
+	t.b = append(t.b, m.absZone...)
 	t.line(1).s("[Time shift for this packet: 0.000000000 seconds]")
 	t.line(1).s("Epoch Time: ")
 	t.b = appendEpoch(t.b, f.ts)
 	t.s(" seconds")
-	t.line(1).s("[Time delta from previous captured frame: ").dur(delta).s(" seconds]")
-	t.line(1).s("[Time delta from previous displayed frame: ").dur(delta).s(" seconds]")
+	t.line(1).s("[Time delta from previous captured frame: ")
+	ds := len(t.b)
+	t.dur(delta)
+	de := len(t.b)
+	t.s(" seconds]")
+	t.line(1).s("[Time delta from previous displayed frame: ")
+	t.b = append(t.b, t.b[ds:de]...) // the same value: every frame is displayed
+	t.s(" seconds]")
 	t.line(1).s("[Time since reference or first frame: ").dur(since).s(" seconds]")
 	t.line(1).s("Frame Number: ").i(num)
 	t.line(1).s("Frame Length: ").i(f.wireLen).s(" bytes (").i(f.wireLen * 8).s(" bits)")

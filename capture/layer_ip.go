@@ -68,14 +68,40 @@ func writeIPv4(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	src := netip.AddrFrom4([4]byte(d[12:16]))
 	dst := netip.AddrFrom4([4]byte(d[16:20]))
 	t.section()
-	t.line(0).s("Internet Protocol Version 4, Src: ").addr(src).s(", Dst: ").addr(dst)
-	t.line(1).bits(uint64(d[0]), 0xf0, 8).s("Version: 4")
-	t.line(1).bits(uint64(d[0]), 0x0f, 8).s("Header Length: ").i(hl).s(" bytes (").i(hl / 4).c(')')
-	t.line(1).s("Differentiated Services Field: 0x").hex(uint64(tos), 2).s(" (DSCP: ").s(dscpName(dscpShort, dscp)).s(", ECN: ").s(ecnShort[ecn]).c(')')
-	t.line(2).bits(uint64(tos), 0xfc, 8).s("Differentiated Services Codepoint: ").s(dscpName(dscpLong, dscp)).s(" (").u(uint64(dscp)).c(')')
-	t.line(2).bits(uint64(tos), 0x03, 8).s("Explicit Congestion Notification: ").s(ecnLong[ecn]).s(" (").u(uint64(ecn)).c(')')
+	t.cached(&t.memo.ipTitle, d[12:20], func() {
+		t.line(0).s("Internet Protocol Version 4, Src: ").addr(src).s(", Dst: ").addr(dst)
+	})
+	t.cached(&t.memo.ipHead, d[0:2], func() {
+		t.line(1).bits(uint64(d[0]), 0xf0, 8).s("Version: 4")
+		t.line(1).bits(uint64(d[0]), 0x0f, 8).s("Header Length: ").i(hl).s(" bytes (").i(hl / 4).c(')')
+		t.line(1).s("Differentiated Services Field: 0x").hex(uint64(tos), 2).s(" (DSCP: ").s(dscpName(dscpShort, dscp)).s(", ECN: ").s(ecnShort[ecn]).c(')')
+		t.line(2).bits(uint64(tos), 0xfc, 8).s("Differentiated Services Codepoint: ").s(dscpName(dscpLong, dscp)).s(" (").u(uint64(dscp)).c(')')
+		t.line(2).bits(uint64(tos), 0x03, 8).s("Explicit Congestion Notification: ").s(ecnLong[ecn]).s(" (").u(uint64(ecn)).c(')')
+	})
 	t.line(1).s("Total Length: ").i(total)
 	t.line(1).s("Identification: 0x").hex(uint64(id), 4).s(" (").u(uint64(id)).c(')')
+	fl := uint64(ff >> 13)
+	fo := ff & 0x1fff
+	t.cached(&t.memo.ipFlags, d[6:10], func() {
+		writeIPv4Flags(t, d)
+	})
+	t.line(1).s("Header Checksum: 0x").hex(uint64(binary.BigEndian.Uint16(d[10:])), 4).s(" [validation disabled]")
+	t.cached(&t.memo.ipAddrs, d[12:20], func() {
+		t.line(1).s("[Header checksum status: Unverified]")
+		t.line(1).s("Source Address: ").addr(src)
+		t.line(1).s("Destination Address: ").addr(dst)
+	})
+	end := total
+	if end > len(d) || end < hl {
+		end = len(d)
+	}
+	return ipResult{proto: d[9], off: hl, end: end, src: src, dst: dst, ok: true, fragmented: fl&1 != 0 || fo != 0}, protos
+}
+
+// writeIPv4Flags renders the lines from Flags to Protocol, which depend on
+// header bytes 6 to 9 only.
+func writeIPv4Flags(t *textBuf, d []byte) {
+	ff := binary.BigEndian.Uint16(d[6:])
 	fl := uint64(ff >> 13)
 	t.line(1).bits(uint64(d[6]), 0xe0, 8).s("Flags: 0x").hex(fl, 1)
 	if fl&2 != 0 {
@@ -97,15 +123,6 @@ func writeIPv4(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	t.line(1).bits(uint64(ff), 0x1fff, 16).s("Fragment Offset: ").u(uint64(fo) * 8)
 	t.line(1).s("Time to Live: ").u(uint64(d[8]))
 	t.line(1).s("Protocol: ").s(ipProtoName(d[9])).s(" (").u(uint64(d[9])).c(')')
-	t.line(1).s("Header Checksum: 0x").hex(uint64(binary.BigEndian.Uint16(d[10:])), 4).s(" [validation disabled]")
-	t.line(1).s("[Header checksum status: Unverified]")
-	t.line(1).s("Source Address: ").addr(src)
-	t.line(1).s("Destination Address: ").addr(dst)
-	end := total
-	if end > len(d) || end < hl {
-		end = len(d)
-	}
-	return ipResult{proto: d[9], off: hl, end: end, src: src, dst: dst, ok: true, fragmented: fl&1 != 0 || fo != 0}, protos
 }
 
 func writeIPv6(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {

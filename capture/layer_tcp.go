@@ -7,6 +7,7 @@ import (
 // tcpHdr is the parsed fixed TCP header.
 type tcpHdr struct {
 	sport, dport uint16
+	ports        [4]byte // the raw port bytes, a render cache key
 	seq, ack     uint32
 	hlen         int
 	flags        uint32
@@ -21,6 +22,7 @@ func parseTCP(d []byte) (tcpHdr, bool) {
 	if len(d) < 20 {
 		return h, false
 	}
+	h.ports = [4]byte(d[:4])
 	h.sport = binary.BigEndian.Uint16(d)
 	h.dport = binary.BigEndian.Uint16(d[2:])
 	h.seq = binary.BigEndian.Uint32(d[4:])
@@ -306,8 +308,10 @@ func writeTCP(t *textBuf, v *tcpView) {
 		t.s(", Ack: ").u(uint64(v.relAck))
 	}
 	t.s(", Len: ").i(seglen)
-	t.line(1).s("Source Port: ").u(uint64(h.sport))
-	t.line(1).s("Destination Port: ").u(uint64(h.dport))
+	t.cached(&t.memo.tcpPorts, h.ports[:], func() {
+		t.line(1).s("Source Port: ").u(uint64(h.sport))
+		t.line(1).s("Destination Port: ").u(uint64(h.dport))
+	})
 	t.line(1).s("[Stream index: ").i(v.c.index).c(']')
 	t.line(1).s("[Conversation completeness: ").s(completenessName(v.completeness)).s(" (").u(uint64(v.completeness)).s(")]")
 	t.line(1).s("[TCP Segment Len: ").i(seglen).c(']')
@@ -321,44 +325,23 @@ func writeTCP(t *textBuf, v *tcpView) {
 	}
 	t.line(1).s("Acknowledgment number (raw): ").u(uint64(h.ack))
 	t.line(1).bits(uint64(h.hlen/4)<<4, 0xf0, 8).s("Header Length: ").i(h.hlen).s(" bytes (").i(h.hlen / 4).c(')')
-	f := uint64(h.flags)
-	t.line(1).s("Flags: 0x").hex(f, 3).s(" (").flagList(h.flags).c(')')
-	t.line(2).bits(f, 0xe00, 12).s("Reserved: ").s(setStr(f&0xe00 != 0))
-	t.line(2).bits(f, 0x100, 12).s("Accurate ECN: ").s(setStr(f&0x100 != 0))
-	t.line(2).bits(f, 0x080, 12).s("Congestion Window Reduced: ").s(setStr(f&0x80 != 0))
-	t.line(2).bits(f, 0x040, 12).s("ECN-Echo: ").s(setStr(f&0x40 != 0))
-	t.line(2).bits(f, 0x020, 12).s("Urgent: ").s(setStr(f&0x20 != 0))
-	t.line(2).bits(f, 0x010, 12).s("Acknowledgment: ").s(setStr(f&0x10 != 0))
-	t.line(2).bits(f, 0x008, 12).s("Push: ").s(setStr(f&0x08 != 0))
-	t.line(2).bits(f, 0x004, 12).s("Reset: ").s(setStr(f&0x04 != 0))
-	if f&0x04 != 0 {
-		expert(t, 3, "Warning", "Sequence", "Connection reset (RST)")
-	}
-	t.line(2).bits(f, 0x002, 12).s("Syn: ").s(setStr(f&0x02 != 0))
-	if f&0x02 != 0 {
-		if f&0x10 != 0 {
-			t.line(3).s("[Expert Info (Chat/Sequence): Connection establish acknowledge (SYN+ACK): server port ").u(uint64(h.sport)).s("]")
-			t.line(4).s("[Connection establish acknowledge (SYN+ACK): server port ").u(uint64(h.sport)).s("]")
-		} else {
-			t.line(3).s("[Expert Info (Chat/Sequence): Connection establish request (SYN): server port ").u(uint64(h.dport)).s("]")
-			t.line(4).s("[Connection establish request (SYN): server port ").u(uint64(h.dport)).s("]")
+	// The flags subtree depends on the flags alone, except for the SYN
+	// expert that names a port: render each combination once.
+	if h.flags&thSYN != 0 {
+		writeTCPFlags(t, h)
+	} else if txt, ok := t.memo.tcpFlags[h.flags]; ok {
+		t.close()
+		t.b = append(t.b, txt...)
+		t.open = true
+	} else {
+		t.close()
+		start := len(t.b)
+		writeTCPFlags(t, h)
+		if t.memo.tcpFlags == nil {
+			t.memo.tcpFlags = map[uint32][]byte{}
 		}
-		t.line(4).s("[Severity level: Chat]")
-		t.line(4).s("[Group: Sequence]")
+		t.memo.tcpFlags[h.flags] = append([]byte(nil), t.b[start:]...)
 	}
-	t.line(2).bits(f, 0x001, 12).s("Fin: ").s(setStr(f&0x01 != 0))
-	if f&0x01 != 0 {
-		expert(t, 3, "Chat", "Sequence", "Connection finish (FIN)")
-	}
-	t.line(2).s("[TCP Flags: ")
-	for i := 0; i < 12; i++ {
-		if f&(1<<uint(11-i)) != 0 {
-			t.s(tcpFlagChars[i])
-		} else {
-			t.s("·")
-		}
-	}
-	t.c(']')
 	if v.finExpert != "" {
 		expert(t, 3, "Note", "Sequence", v.finExpert)
 	}
@@ -435,6 +418,49 @@ func writeTCP(t *textBuf, v *tcpView) {
 			t.c(')')
 		}
 	}
+}
+
+// writeTCPFlags renders "Flags: 0x..." and its subtree down to the
+// "[TCP Flags: ...]" line.
+func writeTCPFlags(t *textBuf, h *tcpHdr) {
+	f := uint64(h.flags)
+	t.line(1).s("Flags: 0x").hex(f, 3).s(" (").flagList(h.flags).c(')')
+	t.line(2).bits(f, 0xe00, 12).s("Reserved: ").s(setStr(f&0xe00 != 0))
+	t.line(2).bits(f, 0x100, 12).s("Accurate ECN: ").s(setStr(f&0x100 != 0))
+	t.line(2).bits(f, 0x080, 12).s("Congestion Window Reduced: ").s(setStr(f&0x80 != 0))
+	t.line(2).bits(f, 0x040, 12).s("ECN-Echo: ").s(setStr(f&0x40 != 0))
+	t.line(2).bits(f, 0x020, 12).s("Urgent: ").s(setStr(f&0x20 != 0))
+	t.line(2).bits(f, 0x010, 12).s("Acknowledgment: ").s(setStr(f&0x10 != 0))
+	t.line(2).bits(f, 0x008, 12).s("Push: ").s(setStr(f&0x08 != 0))
+	t.line(2).bits(f, 0x004, 12).s("Reset: ").s(setStr(f&0x04 != 0))
+	if f&0x04 != 0 {
+		expert(t, 3, "Warning", "Sequence", "Connection reset (RST)")
+	}
+	t.line(2).bits(f, 0x002, 12).s("Syn: ").s(setStr(f&0x02 != 0))
+	if f&0x02 != 0 {
+		if f&0x10 != 0 {
+			t.line(3).s("[Expert Info (Chat/Sequence): Connection establish acknowledge (SYN+ACK): server port ").u(uint64(h.sport)).s("]")
+			t.line(4).s("[Connection establish acknowledge (SYN+ACK): server port ").u(uint64(h.sport)).s("]")
+		} else {
+			t.line(3).s("[Expert Info (Chat/Sequence): Connection establish request (SYN): server port ").u(uint64(h.dport)).s("]")
+			t.line(4).s("[Connection establish request (SYN): server port ").u(uint64(h.dport)).s("]")
+		}
+		t.line(4).s("[Severity level: Chat]")
+		t.line(4).s("[Group: Sequence]")
+	}
+	t.line(2).bits(f, 0x001, 12).s("Fin: ").s(setStr(f&0x01 != 0))
+	if f&0x01 != 0 {
+		expert(t, 3, "Chat", "Sequence", "Connection finish (FIN)")
+	}
+	t.line(2).s("[TCP Flags: ")
+	for i := 0; i < 12; i++ {
+		if f&(1<<uint(11-i)) != 0 {
+			t.s(tcpFlagChars[i])
+		} else {
+			t.s("·")
+		}
+	}
+	t.c(']')
 }
 
 func writeAnalysisFlags(t *textBuf, a *analysis) {

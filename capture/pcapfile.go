@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -26,6 +27,7 @@ type rawFrame struct {
 	ifaceSet bool // pcapng: interface id/name known
 	ifName   string
 	section  int
+	digits   int // decimal places of the timestamps' resolution
 }
 
 // source hides the pcap/pcapng difference. Both gopacket readers stream from
@@ -34,7 +36,22 @@ type rawFrame struct {
 type source struct {
 	pcap *pcapgo.Reader
 	ng   *pcapgo.NgReader
-	ifs  []string // pcapng interface names, cached by id
+	ifs  []ngIface // pcapng interfaces, cached by id
+}
+
+type ngIface struct {
+	known  bool
+	name   string
+	digits int
+}
+
+// resolutionDigits is how many decimals tshark shows for timestamps of a
+// resolution (wiretap's tsprec): 6 for microseconds, 9 for nanoseconds.
+func resolutionDigits(r gopacket.TimestampResolution) int {
+	if r.Base != 10 || r.Exponent >= 0 {
+		return 9
+	}
+	return min(-r.Exponent, 9)
 }
 
 const (
@@ -82,6 +99,7 @@ func (s *source) next(f *rawFrame) error {
 		f.data, f.ts, f.wireLen, f.link = data, ci.Timestamp, ci.Length, s.pcap.LinkType()
 		f.ifaceSet = false
 		f.section = 0
+		f.digits = resolutionDigits(s.pcap.Resolution())
 		return nil
 	}
 	data, ci, err := s.ng.ZeroCopyReadPacketData()
@@ -99,15 +117,15 @@ func (s *source) next(f *rawFrame) error {
 	f.ifaceSet = true
 	f.section = 1
 	for len(s.ifs) <= f.ifaceID {
-		s.ifs = append(s.ifs, "\x00")
+		s.ifs = append(s.ifs, ngIface{})
 	}
-	if s.ifs[f.ifaceID] == "\x00" {
-		name := ""
-		if ifc, err := s.ng.Interface(f.ifaceID); err == nil {
-			name = ifc.Name
+	ifc := &s.ifs[f.ifaceID]
+	if !ifc.known {
+		ifc.known, ifc.digits = true, 9
+		if i, err := s.ng.Interface(f.ifaceID); err == nil {
+			ifc.name, ifc.digits = i.Name, resolutionDigits(i.Resolution())
 		}
-		s.ifs[f.ifaceID] = name
 	}
-	f.ifName = s.ifs[f.ifaceID]
+	f.ifName, f.digits = ifc.name, ifc.digits
 	return nil
 }

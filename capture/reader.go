@@ -32,48 +32,110 @@ type Options struct {
 
 // PDU is one complete application PDU.
 type PDU struct {
-	Data        []byte    // the PDU bytes (reassembled if needed); owned by the caller
+	Data        []byte    // the PDU bytes (reassembled if needed); valid until the next Next, as they may point into the frame
 	Prelude     []Section // sections printed before the PDU's own section (the "[N Reassembled TCP Segments ...]" block)
 	Reassembled bool      // built from several segments ("Reassembled TCP (N bytes):" in the -x pane)
+	frags       []fragRef // the segments of a reassembled PDU, for its JSON "tcp.segments"
 }
 
-// Packet is one frame. Sections and strings stay valid after Next is called
-// again; FrameData does not (it is the file reader's buffer).
+// Packet is one frame. Its text, FrameData, PDUs and JSON layers use the
+// reader's buffers, valid until Next is called again; the strings and what
+// Sections returns stay valid.
 type Packet struct {
-	Number   int
-	Time     time.Time
-	RelTime  time.Duration // since the first frame (list Time column)
-	Src, Dst string        // as the packet list shows them
-	Protocol string        // list Protocol column when no PDU ("TCP", "IPv4", ...)
-	Length   int           // frame (wire) length
-	Sections []Section     // Frame, link, IP, TCP (and Data for non-application payload), ready to print
-	// TCPInfo is the Info column when the frame completes no PDU.
-	TCPInfo string
-	// InfoPrefix is what tshark's TCP analysis prepends to the Info column
-	// ("[TCP Retransmission] "...), also in front of an application Info.
-	InfoPrefix string
+	Number  int
+	Time    time.Time
+	RelTime time.Duration // since the first frame (list Time column)
+	// TimeDigits is the precision of the capture's timestamps in decimal
+	// places (6 for a microsecond pcap, 9 for nanoseconds): the list's
+	// Time column shows that many.
+	TimeDigits int
+	Src, Dst   string // as the packet list shows them
+	Protocol   string // list Protocol column when no PDU ("TCP", "IPv4", ...)
+	Length     int    // frame (wire) length
 	IsTCP      bool
 	Stream     int
 	SrcPort    uint16
 	DstPort    uint16
 	ToServer   bool  // the segment goes to the application port (or from the client)
-	PDUs       []PDU // complete application PDUs that end in this frame, in order
+	PDUs       []PDU // complete application PDUs that end in this frame, in order (valid until Next)
 	FrameData  []byte
-	// protosLine is the index (in Sections[0].Lines) of "[Protocols in frame: ...]".
-	protosLine int
+	// text holds the Frame section, then the link, IP and TCP sections
+	// (and Data for a payload that is not the application's).
+	text     [2]*textBuf
+	sections []Section // Sections' result
+	// meta keeps what the JSON layers need, so that they are built only
+	// when asked for (JSONLayers) and text output does not pay for them.
+	meta frameMeta
 }
 
-// AppendProtocols adds names to the "[Protocols in frame: ...]" line, for
-// protocols found inside the application payload (e.g. ":json"). The
-// ":mqtt" suffix is already there when PDUs is not empty.
+// AppendProtocols adds names to the "[Protocols in frame: ...]" line (and
+// JSON's frame.protocols), for protocols found inside the application
+// payload (e.g. ":json"). The ":mqtt" suffix is already there when PDUs is
+// not empty.
 func (p *Packet) AppendProtocols(extra string) {
-	if len(p.Sections) == 0 || p.protosLine >= len(p.Sections[0].Lines) {
+	t := p.text[0]
+	// The protocols line is the Frame section's last: "...]\n".
+	if t == nil || len(t.b) < 2 || t.b[len(t.b)-2] != ']' {
 		return
 	}
-	l := p.Sections[0].Lines[p.protosLine]
-	if len(l) > 0 && l[len(l)-1] == ']' {
-		p.Sections[0].Lines[p.protosLine] = l[:len(l)-1] + extra + "]"
+	t.b = append(append(t.b[:len(t.b)-2], extra...), "]\n"...)
+	p.meta.protos = append(p.meta.protos, extra...)
+	p.sections = nil
+}
+
+// WriteSections writes the sections below the application (Frame, link,
+// IP, TCP) exactly as tshark -V prints them, in one go.
+func (p *Packet) WriteSections(w io.Writer) error {
+	for _, t := range p.text {
+		if t == nil {
+			continue
+		}
+		if _, err := w.Write(t.b); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// Sections returns the same sections as lines, for callers that look at
+// them one by one (-O shows only their first lines). It allocates.
+func (p *Packet) Sections() []Section {
+	if p.sections == nil && p.text[0] != nil {
+		p.sections = p.text[1].finish(p.text[0].finish(nil))
+	}
+	return p.sections
+}
+
+// TCPInfo is the Info column when the frame completes no PDU: the analysis
+// prefix and the TCP summary ("43280 → 1883 [SYN] Seq=0 ..."), or for a
+// frame that is not TCP, "".
+func (p *Packet) TCPInfo() string {
+	s := &p.meta.tcp
+	if !s.ok {
+		return ""
+	}
+	b := appendInfoPrefix(nil, &s.a)
+	if s.startedMSP && !s.pdus {
+		return string(append(b, "[TCP segment of a reassembled PDU]"...))
+	}
+	calc := uint64(s.h.win)
+	if s.h.flags&thSYN == 0 && s.winScale >= 0 {
+		calc <<= uint(s.winScale)
+	}
+	b = appendTCPSummary(b, &s.h, s.relSeq, s.relAck, calc, s.sackBase)
+	if s.continued && !s.pdus {
+		b = append(b, " [TCP segment of a reassembled PDU]"...)
+	}
+	return string(b)
+}
+
+// InfoPrefix is what tshark's TCP analysis prepends to the Info column
+// ("[TCP Retransmission] "...), also in front of an application Info.
+func (p *Packet) InfoPrefix() string {
+	if !p.meta.tcp.ok || p.meta.tcp.a.flags == 0 {
+		return ""
+	}
+	return string(appendInfoPrefix(nil, &p.meta.tcp.a))
 }
 
 // Reader produces Packets from a capture file.
@@ -91,10 +153,13 @@ type Reader struct {
 	frameTB textBuf
 	layerTB textBuf
 	protos  []byte
-	info    []byte
 	res     segResult
 	an      analysis
 	pkt     Packet
+
+	addrs    [4]addrName
+	addrNext int
+	memo     renderMemo
 }
 
 // NewReader detects pcap or pcapng from the magic number and prepares to
@@ -114,12 +179,15 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 	for _, p := range opt.Ports {
 		ports[p] = true
 	}
-	return &Reader{src: src, opt: opt, ports: ports, convs: map[convKey]*conv{}}, nil
+	rd := &Reader{src: src, opt: opt, ports: ports, convs: map[convKey]*conv{}}
+	rd.layerTB.memo = &rd.memo
+	rd.frameTB.memo = &rd.memo
+	return rd, nil
 }
 
 // Next returns the next frame, or io.EOF after the last one. The returned
-// Packet is reused by the following call (copy what you keep, except the
-// Sections, PDUs and strings, which are fresh each time).
+// Packet and its buffers are reused by the following call: nothing is
+// allocated per frame in the steady state, so copy what you keep.
 func (r *Reader) Next() (*Packet, error) {
 	f := &r.f
 	if err := r.src.next(f); err != nil {
@@ -133,18 +201,20 @@ func (r *Reader) Next() (*Packet, error) {
 		r.first, r.prev = f.ts, f.ts
 	}
 	p := &r.pkt
-	*p = Packet{Number: r.num, Time: f.ts, RelTime: f.ts.Sub(r.first), Length: f.wireLen, FrameData: f.data}
+	*p = Packet{Number: r.num, Time: f.ts, RelTime: f.ts.Sub(r.first), TimeDigits: f.digits, Length: f.wireLen, FrameData: f.data}
 	delta := f.ts.Sub(r.prev)
 	r.prev = f.ts
 
 	t := &r.layerTB
 	t.reset()
 	r.protos = r.protos[:0]
-	r.res = segResult{tail: r.res.tail[:0]}
+	r.res = segResult{tail: r.res.tail[:0], pdus: r.res.pdus[:0]}
 
 	lr, protos := writeLink(t, f, r.protos)
 	r.protos = protos
 	p.Protocol = "Ethernet"
+	m := &p.meta
+	m.link, m.delta = lr, delta
 	if lr.ok {
 		d := f.data[lr.off:]
 		var ip ipResult
@@ -158,8 +228,9 @@ func (r *Reader) Next() (*Packet, error) {
 		case etherARP:
 			p.Protocol = "ARP"
 		}
+		m.ip = ip
 		if ip.ok {
-			p.Src, p.Dst = ip.src.String(), ip.dst.String()
+			p.Src, p.Dst = r.addrString(ip.src), r.addrString(ip.dst)
 			if ip.proto == 6 && !ip.fragmented {
 				r.tcp(t, p, d[ip.off:ip.end], ip, f.ts)
 			} else {
@@ -171,13 +242,34 @@ func (r *Reader) Next() (*Packet, error) {
 		}
 	}
 
+	m.frame, m.protos = *f, r.protos
 	ft := &r.frameTB
 	ft.reset()
 	writeFrame(ft, f, r.num, delta, p.RelTime, r.protos)
-	p.protosLine = len(ft.ends) // the protocols line is the last, still open
-	secs := ft.finish(make([]Section, 0, 6))
-	p.Sections = t.finish(secs)
+	ft.close()
+	t.close()
+	p.text = [2]*textBuf{ft, t}
 	return p, nil
+}
+
+// addrString returns the text of an address, reusing the string of a
+// recent one: a capture has few addresses and the list shows them on every
+// line, so this saves two allocations per frame.
+func (r *Reader) addrString(a netip.Addr) string {
+	for i := range r.addrs {
+		if r.addrs[i].s != "" && r.addrs[i].a == a {
+			return r.addrs[i].s
+		}
+	}
+	s := a.String()
+	r.addrs[r.addrNext] = addrName{a, s}
+	r.addrNext = (r.addrNext + 1) % len(r.addrs)
+	return s
+}
+
+type addrName struct {
+	a netip.Addr
+	s string
 }
 
 func (r *Reader) lookup(key convKey, syn bool, seq uint32, aSide bool) *conv {
@@ -300,9 +392,14 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 		finExpert: finExpert, tail: res.tail,
 	}
 	writeTCP(t, &v)
+	// The conversation changes with later frames: keep copies.
+	p.meta.tcp = tcpSnap{ok: true, h: h, a: *a, stream: c.index, completeness: v.completeness,
+		relSeq: relSeq, relAck: relAck, relNext: relNext, tsFirst: v.tsFirst, tsPrev: v.tsPrev,
+		winScale: fwd.winScale, sackBase: rev.baseSeq, irtt: c.irtt, finExpert: finExpert, tail: res.tail}
 
 	// Payload that is not the application's: tshark's data dissector.
 	if seglen > 0 && !c.isMQTT {
+		p.meta.data = true
 		r.protos = append(r.protos, ":data"...)
 		t.section()
 		t.line(0).s("Data (").i(int(seglen)).s(" byte")
@@ -372,22 +469,8 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 		fwd.ds.buf = nil
 	}
 
-	// Info column.
-	calc := uint64(h.win)
-	if h.flags&thSYN == 0 && fwd.winScale >= 0 {
-		calc <<= uint(fwd.winScale)
-	}
-	r.info = appendInfoPrefix(r.info[:0], a)
-	p.InfoPrefix = string(r.info)
-	if res.startedMSP && len(res.pdus) == 0 {
-		r.info = append(r.info, "[TCP segment of a reassembled PDU]"...)
-	} else {
-		r.info = appendTCPSummary(r.info, &h, relSeq, relAck, calc, rev.baseSeq)
-		if res.continued && len(res.pdus) == 0 {
-			r.info = append(r.info, " [TCP segment of a reassembled PDU]"...)
-		}
-	}
-	p.TCPInfo = string(r.info)
+	// The Info column is made from the snapshot when asked for (TCPInfo).
+	p.meta.tcp.startedMSP, p.meta.tcp.continued, p.meta.tcp.pdus = res.startedMSP, res.continued, len(res.pdus) > 0
 	p.Stream = c.index
 	p.SrcPort, p.DstPort = h.sport, h.dport
 	p.ToServer = toServer

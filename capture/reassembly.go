@@ -25,6 +25,7 @@ const (
 type tailItem struct {
 	kind int
 	n    int
+	off  int // where the item's bytes start in the segment payload
 }
 
 type fragRef struct {
@@ -58,6 +59,7 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, pdulen PD
 		return
 	}
 	r.gotPayload = true
+	base := 0 // bytes trimmed from the front: offsets below are relative to data
 	if !d.started {
 		d.started, d.next = true, seq
 	}
@@ -66,10 +68,11 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, pdulen PD
 		old := d.next - seq
 		if uint32(len(data)) <= old {
 			r.retransmit = true
-			r.tail = append(r.tail, tailItem{tailRetrans, len(data)})
+			r.tail = append(r.tail, tailItem{tailRetrans, len(data), 0})
 			return
 		}
 		data = data[old:]
+		base = int(old)
 	case seqGT(seq, d.next):
 		// Hole: what was pending can never complete.
 		d.pending, d.need, d.buf, d.frags, d.skip = false, 0, d.buf[:0], d.frags[:0], 0
@@ -79,7 +82,7 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, pdulen PD
 	if d.skip > 0 {
 		n := min(d.skip, len(data))
 		d.skip -= n
-		r.tail = append(r.tail, tailItem{tailSegData, n})
+		r.tail = append(r.tail, tailItem{tailSegData, n, base})
 		off = n
 		if d.skip > 0 {
 			r.continued = true
@@ -96,14 +99,14 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, pdulen PD
 			d.buf = probe[:len(d.buf)]
 			if err != nil {
 				d.pending, d.buf, d.frags = false, d.buf[:0], d.frags[:0]
-				r.tail = append(r.tail, tailItem{tailSegData, len(data)})
+				r.tail = append(r.tail, tailItem{tailSegData, len(data), base})
 				return
 			}
 			if ok {
 				if n > maxPDU {
 					d.skip = n - len(d.buf)
 					d.pending, d.buf, d.frags = false, d.buf[:0], d.frags[:0]
-					d.feedSkip(r, data, frame, pdulen, maxPDU, prelude)
+					d.feedSkip(r, data, base, frame, pdulen, maxPDU)
 					return
 				}
 				d.need = n
@@ -115,50 +118,51 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, pdulen PD
 		d.buf = append(d.buf, data[:take]...)
 		d.frags = append(d.frags, fragRef{frame, take})
 		if d.need == 0 || len(d.buf) < d.need {
-			r.tail = append(r.tail, tailItem{tailSegData, len(data)})
+			r.tail = append(r.tail, tailItem{tailSegData, len(data), base})
 			r.continued = true
 			return
 		}
 		pdu := make([]byte, len(d.buf))
 		copy(pdu, d.buf)
-		r.tail = append(r.tail, tailItem{tailPDUSize, len(pdu)}, tailItem{tailSegData, take})
-		r.pdus = append(r.pdus, PDU{Data: pdu, Reassembled: true, Prelude: prelude(d.frags, pdu)})
+		r.tail = append(r.tail, tailItem{tailPDUSize, len(pdu), base}, tailItem{tailSegData, take, base})
+		r.pdus = append(r.pdus, PDU{Data: pdu, Reassembled: true, Prelude: prelude(d.frags, pdu),
+			frags: append([]fragRef(nil), d.frags...)})
 		d.pending, d.need, d.buf, d.frags = false, 0, d.buf[:0], d.frags[:0]
 		off = take
 	}
-	d.parse(r, data, off, frame, pdulen, maxPDU)
+	d.parse(r, data, base, off, frame, pdulen, maxPDU)
 }
 
 // feedSkip handles the rest of a segment after a PDU was refused for size.
-func (d *deseg) feedSkip(r *segResult, data []byte, frame int, pdulen PDULen, maxPDU int, _ func([]fragRef, []byte) []Section) {
+func (d *deseg) feedSkip(r *segResult, data []byte, base, frame int, pdulen PDULen, maxPDU int) {
 	n := min(d.skip, len(data))
 	d.skip -= n
-	r.tail = append(r.tail, tailItem{tailSegData, n})
+	r.tail = append(r.tail, tailItem{tailSegData, n, base})
 	if d.skip > 0 {
 		r.continued = true
 		return
 	}
-	d.parse(r, data, n, frame, pdulen, maxPDU)
+	d.parse(r, data, base, n, frame, pdulen, maxPDU)
 }
 
 // parse is tcp_dissect_pdus over data[off:]: complete PDUs are delivered,
 // a trailing partial PDU becomes the pending MSP.
-func (d *deseg) parse(r *segResult, data []byte, off, frame int, pdulen PDULen, maxPDU int) {
+func (d *deseg) parse(r *segResult, data []byte, base, off, frame int, pdulen PDULen, maxPDU int) {
 	for off < len(data) {
 		rest := data[off:]
 		n, ok, err := pdulen(rest)
 		if err != nil {
 			// Not a PDU start: hand the rest to the decoder as one PDU so
 			// it can report it malformed, as tshark does.
-			pdu := append([]byte(nil), rest...)
-			r.tail = append(r.tail, tailItem{tailPDUSize, len(pdu)})
+			pdu := rest[:len(rest):len(rest)]
+			r.tail = append(r.tail, tailItem{tailPDUSize, len(pdu), base + off})
 			r.pdus = append(r.pdus, PDU{Data: pdu})
 			return
 		}
 		if !ok || n > len(rest) {
 			if ok && n > maxPDU {
 				d.skip = n - len(rest)
-				r.tail = append(r.tail, tailItem{tailSegData, len(rest)})
+				r.tail = append(r.tail, tailItem{tailSegData, len(rest), base + off})
 				r.startedMSP = off == 0
 				return
 			}
@@ -170,16 +174,17 @@ func (d *deseg) parse(r *segResult, data []byte, off, frame int, pdulen PDULen, 
 			}
 			d.buf = append(d.buf[:0], rest...)
 			d.frags = append(d.frags[:0], fragRef{frame, len(rest)})
-			r.tail = append(r.tail, tailItem{tailSegData, len(rest)})
+			r.tail = append(r.tail, tailItem{tailSegData, len(rest), base + off})
 			r.startedMSP = off == 0
 			return
 		}
 		if n <= 0 {
 			n = len(rest)
 		}
-		pdu := make([]byte, n)
-		copy(pdu, rest[:n])
-		r.tail = append(r.tail, tailItem{tailPDUSize, n})
+		// A PDU inside one segment is not copied: it points into the
+		// frame, valid until the next frame is read, like the frame.
+		pdu := rest[:n:n]
+		r.tail = append(r.tail, tailItem{tailPDUSize, n, base + off})
 		r.pdus = append(r.pdus, PDU{Data: pdu})
 		off += n
 	}

@@ -3,6 +3,7 @@ package capture
 import (
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,41 +34,52 @@ func (s Section) WriteTo(w io.Writer) (int64, error) {
 
 var nl = []byte{'\n'}
 
-// textBuf accumulates the text of all sections of one frame in a single byte
-// slice; lines are turned into substrings of one string at the end, so a frame
-// costs one string allocation instead of one per line.
+// textBuf accumulates the text of a run of sections in one byte slice, each
+// line followed by '\n', exactly as tshark prints it: writing the sections
+// is one Write of the buffer, with no string per line or per frame. Lines
+// become strings only when asked for (finish).
 type textBuf struct {
 	b    []byte
-	ends []int // end offset of each line
-	secs []int // first line index of each section
-	open bool  // a line is being written
+	open bool // a line is being written
+	memo *renderMemo
+}
+
+// renderMemo holds the blocks a Reader renders once and copies afterwards.
+type renderMemo struct {
+	eth      blockCache // the Ethernet section, keyed by its header bytes
+	ipHead   blockCache // IPv4 version to ECN, keyed by bytes 0-1
+	ipFlags  blockCache // IPv4 flags to protocol, keyed by bytes 6-9
+	ipTitle  blockCache // IPv4 header line, keyed by the addresses
+	ipAddrs  blockCache // IPv4 checksum status and addresses, likewise
+	tcpPorts blockCache // TCP Source and Destination Port lines
+	tcpFlags map[uint32][]byte
+	// The Arrival Time up to the seconds' dot, and the zone after the
+	// nanoseconds, for the second absSec: frames come many per second.
+	absSec    int64
+	absPrefix []byte
+	absZone   string
 }
 
 func (t *textBuf) reset() {
 	t.b = t.b[:0]
-	t.ends = t.ends[:0]
-	t.secs = t.secs[:0]
 	t.open = false
 }
 
-// section starts a new section; the following line() is its header.
-func (t *textBuf) section() {
-	n := len(t.ends)
-	if t.open {
-		n++
-	}
-	t.secs = append(t.secs, n)
-}
+// section starts a new section. Sections are told apart by their header
+// line, the only one at column 0 (finish relies on it), so there is
+// nothing to record.
+func (t *textBuf) section() {}
+
+// indent is the indentation of the deepest lines; line slices it.
+const indent = "                                        "
 
 // line starts a new line at the given depth (the previous line is closed).
 func (t *textBuf) line(depth int) *textBuf {
 	if t.open {
-		t.ends = append(t.ends, len(t.b))
+		t.b = append(t.b, '\n')
 	}
 	t.open = true
-	for i := 0; i < depth; i++ {
-		t.b = append(t.b, "    "...)
-	}
+	t.b = append(t.b, indent[:4*depth]...)
 	return t
 }
 
@@ -88,27 +100,69 @@ func (t *textBuf) dur(d time.Duration) *textBuf {
 	return t
 }
 
-// finish closes the last line and converts the text into sections, appended
-// to dst. The returned sections share one string.
-func (t *textBuf) finish(dst []Section) []Section {
+// blockCache remembers the text of a run of lines that depends only on a
+// small key (a few header bytes), so frames of a long stream copy it
+// instead of rendering it again. It keeps two entries, one per direction
+// of a conversation (the MAC, address and port pairs swap).
+type blockCache struct {
+	e    [2]blockEntry
+	next int // the entry to replace on a miss
+}
+
+type blockEntry struct {
+	key  [16]byte
+	n    int // key length; 0 = empty
+	text []byte
+}
+
+// cached appends the block for key (at most 16 bytes), rendering it with
+// render (which must start with line()) only on a miss.
+func (t *textBuf) cached(c *blockCache, key []byte, render func()) {
 	if t.open {
-		t.ends = append(t.ends, len(t.b))
+		t.b = append(t.b, '\n')
 		t.open = false
 	}
-	all := string(t.b)
-	// A fresh slice per frame: callers may keep a Packet's Sections.
-	lines := make([]string, len(t.ends))
-	start := 0
-	for i, e := range t.ends {
-		lines[i] = all[start:e]
-		start = e
-	}
-	for i, first := range t.secs {
-		last := len(lines)
-		if i+1 < len(t.secs) {
-			last = t.secs[i+1]
+	for i := range c.e {
+		e := &c.e[i]
+		if e.n == len(key) && e.n > 0 && string(e.key[:e.n]) == string(key) {
+			t.b = append(t.b, e.text...)
+			t.open = len(e.text) > 0
+			return
 		}
-		dst = append(dst, Section{Lines: lines[first:last:last]})
+	}
+	start := len(t.b)
+	render()
+	// The block's last line stays open, as if rendered here.
+	e := &c.e[c.next]
+	c.next = (c.next + 1) % len(c.e)
+	e.n = copy(e.key[:], key)
+	e.text = append(e.text[:0], t.b[start:]...)
+}
+
+// close ends the last line.
+func (t *textBuf) close() {
+	if t.open {
+		t.b = append(t.b, '\n')
+		t.open = false
+	}
+}
+
+// finish closes the text and converts it into sections appended to dst:
+// fresh strings that outlive the buffer. A line at column 0 starts a
+// section.
+func (t *textBuf) finish(dst []Section) []Section {
+	t.close()
+	if len(t.b) == 0 {
+		return dst
+	}
+	all := string(t.b[:len(t.b)-1])
+	lines := strings.Split(all, "\n")
+	first := 0
+	for i := 1; i <= len(lines); i++ {
+		if i == len(lines) || (lines[i] != "" && lines[i][0] != ' ') {
+			dst = append(dst, Section{Lines: lines[first:i:i]})
+			first = i
+		}
 	}
 	return dst
 }
@@ -142,17 +196,11 @@ func appendDur(b []byte, d time.Duration) []byte {
 
 func appendPad(b []byte, v uint64, width int) []byte {
 	var tmp [20]byte
-	n := 0
-	for v > 0 || n < width {
-		tmp[n] = byte('0' + v%10)
-		v /= 10
-		n++
+	d := strconv.AppendUint(tmp[:0], v, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, '0')
 	}
-	for n > 0 {
-		n--
-		b = append(b, tmp[n])
-	}
-	return b
+	return append(b, d...)
 }
 
 // appendBits renders a bit-field label prefix the way proto.c does: the whole
