@@ -1,0 +1,117 @@
+package broker
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mqtap/mqtap/tap"
+)
+
+// Config says where the broker listens and who may connect.
+type Config struct {
+	Listen    []string // plain TCP addresses
+	TLSListen []string // TLS addresses; TLS must be set
+	WSListen  []string // WebSocket addresses (any path)
+	TLS       *tls.Config
+	// Users maps user names to passwords; nil lets anyone connect.
+	Users map[string]string
+	// Tap sees every connection; nil taps nothing.
+	Tap *tap.Tap
+	// Logger receives mochi's own log; nil discards it.
+	Logger *slog.Logger
+}
+
+// Listener is one address the broker accepts connections on.
+type Listener struct {
+	Kind string // tcp, tls or ws
+	Addr net.Addr
+}
+
+// Broker is a running broker.
+type Broker struct {
+	srv       *mqtt.Server
+	listeners []*tappedListener
+}
+
+// closeWait bounds how long Close waits for connections to finish.
+const closeWait = 5 * time.Second
+
+// Start opens every listener (so a busy port fails here, and port 0 is
+// resolved) and starts serving.
+func Start(cfg Config) (*Broker, error) {
+	if len(cfg.TLSListen) > 0 && cfg.TLS == nil {
+		return nil, errors.New("TLS listener without a certificate")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv := mqtt.New(&mqtt.Options{Logger: logger})
+	if err := srv.AddHook(&authHook{users: cfg.Users}, nil); err != nil {
+		return nil, err
+	}
+	b := &Broker{srv: srv}
+	add := func(kind string, addrs []string, tcfg *tls.Config) error {
+		for _, a := range addrs {
+			ln, err := net.Listen("tcp", a)
+			if err != nil {
+				return fmt.Errorf("listen %s: %w", a, err)
+			}
+			if tcfg != nil {
+				ln = tls.NewListener(ln, tcfg)
+			}
+			l := &tappedListener{id: kind + strconv.Itoa(len(b.listeners)), kind: kind, ln: ln, tap: cfg.Tap}
+			b.listeners = append(b.listeners, l)
+			if err := srv.AddListener(l); err != nil {
+				ln.Close()
+				return err
+			}
+		}
+		return nil
+	}
+	err := add("tcp", cfg.Listen, nil)
+	if err == nil {
+		err = add("tls", cfg.TLSListen, cfg.TLS)
+	}
+	if err == nil {
+		err = add("ws", cfg.WSListen, nil)
+	}
+	if err == nil {
+		err = srv.Serve()
+	}
+	if err != nil {
+		for _, l := range b.listeners {
+			l.ln.Close()
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// Listeners are the addresses the broker accepts on.
+func (b *Broker) Listeners() []Listener {
+	out := make([]Listener, len(b.listeners))
+	for i, l := range b.listeners {
+		out[i] = Listener{Kind: l.kind, Addr: l.ln.Addr()}
+	}
+	return out
+}
+
+// Close disconnects every client, stops the listeners and waits (a few
+// seconds at most) for the connections to end, so that their taps have
+// seen everything.
+func (b *Broker) Close() error {
+	err := b.srv.Close()
+	deadline := time.Now().Add(closeWait)
+	for _, l := range b.listeners {
+		l.wait(time.Until(deadline))
+	}
+	return err
+}
