@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times `mqtap pub` against `mosquitto_pub` on the same private mosquitto:
+# one message per process N times, and 100k stdin lines with -l at QoS
+# 0, 1 and 2. Prints wall times and the ratio (mqtap / mosquitto; below 1
+# means mqtap is faster). hyperfine is used when installed.
+#
+#   bench/pub.sh            N=200 processes, 100000 lines, 3 rounds
+#   N=500 LINES=50000 ROUNDS=5 bench/pub.sh
+source "$(dirname "$0")/harness.sh"
+
+N=${N:-200}
+LINES=${LINES:-100000}
+start_broker
+seq 1 "$LINES" | sed 's/^/line /' >"$WORK/lines"
+
+many_mqtap() { for _ in $(seq "$N"); do "$MQTAP" pub -h 127.0.0.1 -p "$PORT" -t bench/one -m x; done; }
+many_mosquitto() { for _ in $(seq "$N"); do mosquitto_pub -h 127.0.0.1 -p "$PORT" -t bench/one -m x; done; }
+lines_mqtap() { "$MQTAP" pub -h 127.0.0.1 -p "$PORT" -t bench/lines -q "$1" -l <"$WORK/lines"; }
+lines_mosquitto() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -t bench/lines -q "$1" -l <"$WORK/lines"; }
+export -f many_mqtap many_mosquitto lines_mqtap lines_mosquitto
+export MQTAP PORT N WORK
+
+if command -v hyperfine >/dev/null; then
+	hyperfine --warmup 1 --runs "$ROUNDS" -N -n "mqtap pub x$N" "bash -c many_mqtap" -n "mosquitto_pub x$N" "bash -c many_mosquitto"
+	for q in 0 1 2; do
+		hyperfine --runs "$ROUNDS" -n "mqtap pub -l q$q" "bash -c 'lines_mqtap $q'" -n "mosquitto_pub -l q$q" "bash -c 'lines_mosquitto $q'"
+	done
+	exit 0
+fi
+
+header
+report "pub, 1 message per process x$N" "$(best_of "$ROUNDS" many_mqtap)" "$(best_of "$ROUNDS" many_mosquitto)"
+for q in 0 1 2; do
+	report "pub -l, $LINES lines, QoS $q" "$(best_of "$ROUNDS" lines_mqtap "$q")" "$(best_of "$ROUNDS" lines_mosquitto "$q")"
+done

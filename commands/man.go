@@ -1,0 +1,264 @@
+package commands
+
+import (
+	"bufio"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Man prints mqtap(1) in roff, generated from the command tree so that the
+// page lists exactly the commands and flags the binary has.
+func Man() *cli.Command {
+	return &cli.Command{
+		Name:  "man",
+		Usage: "print the mqtap(1) manual page (roff)",
+		UsageText: `mqtap man
+
+Examples:
+   mqtap man | man -l -
+   mqtap man | gzip -9n > /usr/share/man/man1/mqtap.1.gz`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError("man: takes no arguments")
+			}
+			w := bufio.NewWriter(c.App.Writer)
+			writeMan(w, c.App)
+			return w.Flush()
+		},
+	}
+}
+
+// exitStatus is DESIGN.md's exit code table, for EXIT STATUS.
+var exitStatus = []struct {
+	code    int
+	meaning string
+}{
+	{ExitOK, "success"},
+	{ExitFailure, "unexpected runtime failure"},
+	{ExitUsage, "usage: bad flag, bad value, missing argument"},
+	{ExitConnect, "could not connect (DNS, refused, TLS handshake, WebSocket upgrade)"},
+	{ExitRefused, "broker refused the connection (CONNACK return/reason code)"},
+	{ExitProtocol, "protocol error from the peer (malformed or unexpected packet, server DISCONNECT)"},
+	{ExitTimeout, "timed out (no CONNACK, no ack, -W expired)"},
+	{ExitDecode, "input could not be decoded (bad hex, malformed packet in decode)"},
+	{ExitCheckFailed, "one or more check tests failed"},
+}
+
+// The date is left out of .TH so that release builds are reproducible.
+func writeMan(w *bufio.Writer, app *cli.App) {
+	fmt.Fprintf(w, ".TH %s 1 \"\" %s \"User Commands\"\n", strings.ToUpper(app.Name), roffQuote(app.Name))
+	fmt.Fprintf(w, ".SH NAME\n%s \\- %s\n", app.Name, roffText(app.Usage))
+	fmt.Fprintf(w, ".SH SYNOPSIS\n.B %s\n.I command\n[\\fIflags\\fR] [\\fIarguments\\fR]\n.br\n.B %[1]s \\-\\-help\n.br\n.B %[1]s \\-\\-version\n", app.Name)
+	fmt.Fprintf(w, ".SH DESCRIPTION\n%s\n", roffText(manDescription))
+	fmt.Fprintf(w, ".SH COMMANDS\n")
+	eachCommand(app.Commands, app.Name, func(path string, c *cli.Command) { writeManCommand(w, path, c) })
+	fmt.Fprintf(w, ".SH EXIT STATUS\n")
+	for _, e := range exitStatus {
+		fmt.Fprintf(w, ".TP\n.B %d\n%s\n", e.code, roffText(e.meaning))
+	}
+	fmt.Fprintf(w, ".SH ENVIRONMENT\n")
+	for _, env := range environment(app) {
+		fmt.Fprintf(w, ".TP\n.B %s\n%s\n", env.name, roffText(env.meaning))
+	}
+	fmt.Fprintf(w, ".SH EXAMPLES\n")
+	eachCommand(app.Commands, app.Name, func(path string, c *cli.Command) {
+		for _, ex := range commandExamples(c) {
+			fmt.Fprintf(w, ".PP\n.nf\n.RS 4\n%s\n.RE\n.fi\n", roffText(ex))
+		}
+	})
+	fmt.Fprintf(w, ".SH SEE ALSO\n.BR mosquitto_pub (1),\n.BR mosquitto_sub (1),\n.BR tshark (1)\n")
+}
+
+const manDescription = `mqtap publishes and subscribes like mosquitto_pub and mosquitto_sub,
+decodes MQTT packets from live connections, hex dumps and pcap files as
+Wireshark shows them, and smoke-tests brokers. Flags follow mosquitto where
+it has one, and decode's flags follow tshark. Help is --help: -h is the host.`
+
+// eachCommand visits the visible commands under cmds, parents first, with
+// their full path ("mqtap pub").
+func eachCommand(cmds []*cli.Command, parent string, visit func(path string, c *cli.Command)) {
+	for _, c := range cmds {
+		// urfave/cli appends a "help" subcommand to the command that runs
+		// (man itself); it is not one of mqtap's commands.
+		if c.Hidden || c.Name == "help" {
+			continue
+		}
+		path := parent + " " + c.Name
+		visit(path, c)
+		eachCommand(c.Subcommands, path, visit)
+	}
+}
+
+func writeManCommand(w *bufio.Writer, path string, c *cli.Command) {
+	fmt.Fprintf(w, ".SS %s\n%s\n.PP\n", roffQuote(path), roffText(c.Usage))
+	synopsis := path + " [flags] " + c.ArgsUsage
+	if first, _, _ := strings.Cut(strings.TrimSpace(c.UsageText), "\n"); strings.HasPrefix(first, path) {
+		synopsis = first
+	}
+	fmt.Fprintf(w, ".B %s\n", roffText(strings.TrimSpace(synopsis)))
+	if d := descriptionWithoutExamples(c.Description); d != "" {
+		fmt.Fprintf(w, ".PP\n%s\n", roffText(d))
+	}
+	cats := c.VisibleFlagCategories()
+	if len(cats) == 0 { // urfave/cli makes categories only when some flag has one
+		for _, f := range c.VisibleFlags() {
+			writeManFlag(w, f)
+		}
+	}
+	for _, cat := range cats {
+		if cat.Name() != "" {
+			fmt.Fprintf(w, ".PP\n.I %s\n", roffQuote(cat.Name()+" flags"))
+		}
+		for _, f := range cat.Flags() {
+			writeManFlag(w, f)
+		}
+	}
+}
+
+// writeManFlag writes one flag as a tagged paragraph: its spellings with
+// the value placeholder (the usage's `WORD`, as urfave/cli's help), then
+// usage, default and environment variables.
+func writeManFlag(w *bufio.Writer, f cli.Flag) {
+	d, ok := f.(cli.DocGenerationFlag)
+	if !ok {
+		return
+	}
+	placeholder, usage := splitPlaceholder(d.GetUsage())
+	if placeholder == "" && d.TakesValue() {
+		placeholder = "value"
+	}
+	var names []string
+	for _, n := range f.Names() {
+		name := "\\fB" + roffText(manFlagName(n)) + "\\fR"
+		if d.TakesValue() {
+			name += " \\fI" + roffText(placeholder) + "\\fR"
+		}
+		names = append(names, name)
+	}
+	fmt.Fprintf(w, ".TP\n%s\n%s", strings.Join(names, ", "), roffText(usage))
+	if def := d.GetDefaultText(); d.TakesValue() && !zeroDefault(def) {
+		fmt.Fprintf(w, " (default: %s)", roffText(def))
+	}
+	if env := d.GetEnvVars(); len(env) > 0 {
+		fmt.Fprintf(w, " [env: %s]", roffText(strings.Join(env, ", ")))
+	}
+	fmt.Fprintf(w, "\n")
+}
+
+// zeroDefault hides defaults that only mean "not set" (-1 is the
+// commands' sentinel for an unset MQTT 5 interval).
+func zeroDefault(s string) bool {
+	return slices.Contains([]string{"", "0", "-1", "0s", "false", `""`, "[]"}, s)
+}
+
+func splitPlaceholder(usage string) (placeholder, text string) {
+	before, rest, ok := strings.Cut(usage, "`")
+	if !ok {
+		return "", usage
+	}
+	name, after, ok := strings.Cut(rest, "`")
+	if !ok {
+		return "", usage
+	}
+	return name, before + name + after
+}
+
+type manEnv struct{ name, meaning string }
+
+// environment lists every variable a flag reads, with the flag and the
+// commands that have it, plus NO_COLOR (DESIGN.md).
+func environment(app *cli.App) []manEnv {
+	type use struct{ flag, commands []string }
+	var order []string
+	uses := map[string]*use{}
+	eachCommand(app.Commands, app.Name, func(path string, c *cli.Command) {
+		for _, f := range c.VisibleFlags() {
+			d, ok := f.(cli.DocGenerationFlag)
+			if !ok {
+				continue
+			}
+			for _, env := range d.GetEnvVars() {
+				u := uses[env]
+				if u == nil {
+					u = &use{}
+					uses[env] = u
+					order = append(order, env)
+				}
+				u.flag = appendUnique(u.flag, manFlagName(f.Names()[0]))
+				u.commands = appendUnique(u.commands, strings.TrimPrefix(path, app.Name+" "))
+			}
+		}
+	})
+	var out []manEnv
+	for _, env := range order {
+		u := uses[env]
+		out = append(out, manEnv{env, fmt.Sprintf("default for %s (%s)", strings.Join(u.flag, ", "), strings.Join(u.commands, ", "))})
+	}
+	return append(out, manEnv{"NO_COLOR", "when set, output is not coloured unless --color always is given"})
+}
+
+// manFlagName spells a flag name as typed: -x or --name.
+func manFlagName(n string) string {
+	if len(n) == 1 {
+		return "-" + n
+	}
+	return "--" + n
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// examplesHeading starts the examples of a UsageText or Description.
+var examplesHeading = regexp.MustCompile(`(?im)^\s*examples?:\s*$`)
+
+// commandExamples returns the lines under an "Examples:" heading in c's
+// UsageText or Description that run mqtap.
+func commandExamples(c *cli.Command) []string {
+	var out []string
+	for _, text := range []string{c.UsageText, c.Description} {
+		loc := examplesHeading.FindStringIndex(text)
+		if loc == nil {
+			continue
+		}
+		for _, line := range strings.Split(text[loc[1]:], "\n") {
+			if line = strings.TrimSpace(line); strings.Contains(line, "mqtap ") {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+// descriptionWithoutExamples drops the examples, which EXAMPLES shows.
+func descriptionWithoutExamples(d string) string {
+	if loc := examplesHeading.FindStringIndex(d); loc != nil {
+		d = d[:loc[0]]
+	}
+	return strings.TrimSpace(d)
+}
+
+// roffText escapes text for roff: backslashes, hyphens (as minus signs, so
+// that flags copy and paste), and lines that would start a request.
+func roffText(s string) string {
+	s = strings.NewReplacer(`\`, `\e`, "-", `\-`).Replace(s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") {
+			lines[i] = `\&` + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// roffQuote makes s one macro argument.
+func roffQuote(s string) string {
+	return `"` + strings.ReplaceAll(roffText(s), `"`, `\(dq`) + `"`
+}

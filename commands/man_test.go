@@ -1,0 +1,147 @@
+package commands
+
+import (
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+func TestManPage(t *testing.T) {
+	page, errOut, code := runMqtap(t, "man")
+	if code != ExitOK {
+		t.Fatalf("mqtap man: exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(page, ".TH MQTAP 1 ") {
+		t.Errorf("page does not start with .TH: %.40q", page)
+	}
+	// The sections man-pages(7) asks for, in its order.
+	at := 0
+	for _, sh := range []string{"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "EXIT STATUS", "ENVIRONMENT", "EXAMPLES", "SEE ALSO"} {
+		i := strings.Index(page[at:], "\n.SH "+sh+"\n")
+		if i < 0 {
+			t.Fatalf("no .SH %s after byte %d", sh, at)
+		}
+		at += i + 1
+	}
+	app := NewApp(Stdio{}, BuildInfo{})
+	eachCommand(app.Commands, "mqtap", func(path string, c *cli.Command) {
+		if !strings.Contains(page, ".SS "+roffQuote(path)+"\n") {
+			t.Errorf("no .SS for %s", path)
+		}
+		for _, f := range c.VisibleFlags() {
+			if !strings.Contains(page, `\fB`+roffText(manFlagName(f.Names()[0]))+`\fR`) {
+				t.Errorf("%s: flag %s missing", path, f.Names()[0])
+			}
+		}
+	})
+	for _, e := range exitStatus {
+		if !regexp.MustCompile(`(?m)^\.TP\n\.B ` + regexp.QuoteMeta(string(rune('0'+e.code))) + `\n`).MatchString(page) {
+			t.Errorf("EXIT STATUS lacks %d", e.code)
+		}
+	}
+	for _, env := range []string{"MQTT_HOST", "MQTT_PASSWORD", "NO_COLOR"} {
+		if !strings.Contains(page, ".B "+env+"\n") {
+			t.Errorf("ENVIRONMENT lacks %s", env)
+		}
+	}
+	// Text lines must not start a roff request by accident.
+	for i, line := range strings.Split(page, "\n") {
+		if strings.HasPrefix(line, "'") {
+			t.Errorf("line %d starts with a quote: %q", i+1, line)
+		}
+	}
+	groffClean(t, page)
+}
+
+// groffClean formats the page with all warnings on (-ww) and fails on any,
+// except "cannot adjust line" (-Wbreak): a long URL or example in a
+// justified paragraph is a layout matter, not a broken page.
+func groffClean(t *testing.T, page string) {
+	t.Helper()
+	if _, err := exec.LookPath("groff"); err != nil {
+		t.Log("groff is not installed; the page was checked structurally only")
+		return
+	}
+	cmd := exec.Command("groff", "-man", "-Tutf8", "-ww", "-Wbreak", "-z")
+	cmd.Stdin = strings.NewReader(page)
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("groff -man -ww: %v\n%s", err, out)
+	}
+	cmd = exec.Command("groff", "-man", "-Tutf8")
+	cmd.Stdin = strings.NewReader(page)
+	text, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("groff: %v", err)
+	}
+	for _, want := range []string{"EXIT STATUS", "mqtap pub", "MQTT_HOST"} {
+		if !strings.Contains(stripOverstrike(string(text)), want) {
+			t.Errorf("formatted page lacks %q", want)
+		}
+	}
+}
+
+// stripOverstrike removes grotty's bold/underline (x\bx, _\bx).
+func stripOverstrike(s string) string {
+	return regexp.MustCompile(".\b").ReplaceAllString(s, "")
+}
+
+func TestManUsage(t *testing.T) {
+	if _, _, code := runMqtap(t, "man", "extra"); code != ExitUsage {
+		t.Errorf("mqtap man extra: exit %d, want %d", code, ExitUsage)
+	}
+}
+
+// Every command's --help must show at least one example: an "Examples:"
+// heading in UsageText or Description followed by a line running
+// `mqtap <command>`. The man page's EXAMPLES section is built from these.
+func TestEveryCommandHasExamples(t *testing.T) {
+	app := NewApp(Stdio{}, BuildInfo{})
+	eachCommand(app.Commands, "mqtap", func(path string, c *cli.Command) {
+		for _, ex := range commandExamples(c) {
+			if strings.Contains(ex, path+" ") || strings.HasSuffix(ex, path) {
+				return
+			}
+		}
+		t.Errorf("%s: --help has no example; add \"Examples:\" and a line running %q to its UsageText or Description", path, path)
+	})
+}
+
+func TestCommandExamples(t *testing.T) {
+	c := &cli.Command{
+		UsageText:   "mqtap x [flags]\n\nexamples:\n  mqtap x -a\n  not an example\n",
+		Description: "Runs x.\n\nExamples:\n   echo 1 | mqtap x -\n",
+	}
+	got := commandExamples(c)
+	want := []string{"mqtap x -a", "echo 1 | mqtap x -"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("commandExamples = %q, want %q", got, want)
+	}
+	if d := descriptionWithoutExamples(c.Description); d != "Runs x." {
+		t.Errorf("descriptionWithoutExamples = %q", d)
+	}
+	if c := (&cli.Command{UsageText: "mqtap x\n  mqtap x -a"}); len(commandExamples(c)) != 0 {
+		t.Errorf("lines without an Examples heading count as examples")
+	}
+}
+
+func TestRoffText(t *testing.T) {
+	for in, want := range map[string]string{
+		`a\b`:            `a\eb`,
+		"--qos":          `\-\-qos`,
+		".hidden\n'x":    "\\&.hidden\n\\&'x",
+		"mid.dle 'ok'":   "mid.dle 'ok'",
+		`say "hi"`:       `say "hi"`,
+		"tab\tinside ok": "tab\tinside ok",
+	} {
+		if got := roffText(in); got != want {
+			t.Errorf("roffText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := roffQuote(`a "b"`); got != `"a \(dqb\(dq"` {
+		t.Errorf("roffQuote = %q", got)
+	}
+}
