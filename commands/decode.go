@@ -20,7 +20,9 @@ xxd, hexdump -C, od -Ax -tx1, Wireshark's Copy as Hex Dump, tcpdump -X/-XX),
 base64 with --base64, and pcap/pcapng files (Ethernet, Linux cooked SLL/SLL2,
 BSD loopback, raw IP; IPv4 and IPv6; TCP reassembled per stream).
 
-Hex input shows the MQTT layer alone; captures show the packet list, or
+Messages that are printable UTF-8 are shown as text, others as hex, unless
+tshark's -o mqtt.show_msg_as_text:TRUE|FALSE says otherwise (JSON output
+follows tshark's default, hex). Hex input shows the MQTT layer alone; captures show the packet list, or
 every layer with -V, as tshark does. Malformed packets are shown as far as
 they decode and marked [Malformed Packet: MQTT]; the exit code is then 7.
 
@@ -113,6 +115,7 @@ func decodeOptions(c *cli.Context) (dissect.Options, error) {
 		return opt, err
 	}
 	opt.Prefs, opt.Version = prefs.Prefs, prefs.Version
+	opt.AutoMsgText = !prefs.msgTextSet
 	if s := c.String("mqtt-version"); s != "" {
 		v, err := parseVersionFlag("--mqtt-version", s)
 		if err != nil {

@@ -131,3 +131,26 @@ func writeTestFile(t *testing.T, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// Without tshark's preference, printable messages read as text and others
+// as hex; the preference, either way, wins; JSON keeps tshark's default.
+func TestDecodeMessageText(t *testing.T) {
+	const text = "300f000a73656e736f72732f7431323135"   // "215"
+	const binary = "300f000a73656e736f72732f7431ff3135" // ff is not UTF-8
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{text}, "    Message: 215\n"},
+		{[]string{binary}, "    Message: ff3135\n"},
+		{[]string{"-o", "mqtt.show_msg_as_text:FALSE", text}, "    Message: 323135\n"},
+		{[]string{"-o", "mqtt.show_msg_as_text:TRUE", text}, "    Message: 215\n"},
+		{[]string{"-T", "jsonl", text}, `"mqtt.msg":"32:31:35"`},
+	}
+	for _, c := range cases {
+		out, errOut, code := runMqtap(t, append([]string{"decode"}, c.args...)...)
+		if code != ExitOK || !strings.Contains(out, c.want) {
+			t.Errorf("decode %q: exit %d (%s), want %q in:\n%s", c.args, code, errOut, c.want, out)
+		}
+	}
+}

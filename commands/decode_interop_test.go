@@ -49,7 +49,7 @@ func TestTsharkReferencesAreCurrent(t *testing.T) {
 			if d := firstDiff(string(committed), live); d != "" {
 				t.Errorf("%s.V.txt differs from live tshark:\n%s", name, d)
 			}
-			out, errOut, _ := runMqtap(t, "decode", "-V", "-d", "tcp.port=="+capturePort(name)+",mqtt", p)
+			out, errOut, _ := runMqtap(t, "decode", "-V", "-o", "mqtt.show_msg_as_text:FALSE", "-d", "tcp.port=="+capturePort(name)+",mqtt", p)
 			if d := firstDiff(live, out); d != "" {
 				t.Errorf("mqtap differs from live tshark (stderr %q):\n%s", errOut, d)
 			}

@@ -28,6 +28,8 @@ func parseDecodeAs(s string) (uint16, error) {
 type decodePrefs struct {
 	output.Prefs
 	Version mqttwire.Version
+	// msgTextSet records that mqtt.show_msg_as_text was given.
+	msgTextSet bool
 }
 
 // parsePrefs reads tshark's -o NAME:VALUE preferences that change MQTT's
@@ -49,7 +51,7 @@ func parsePrefs(list []string) (decodePrefs, error) {
 			if err != nil {
 				return p, usageError("-o %s: %q is not TRUE or FALSE", name, val)
 			}
-			p.ShowMsgAsText = b
+			p.ShowMsgAsText, p.msgTextSet = b, true
 		case "mqtt.default_version":
 			if strings.EqualFold(val, "none") {
 				p.Version = 0

@@ -338,14 +338,19 @@ func publishAll(ctx context.Context, conn *mqttwire.Conn, pkt *mqttwire.Publish,
 			pkt.Topic = ""
 		}
 		paced := pace.interval > 0 || pace.delay > 0
+		queued := !paced && pkt.QoS > 0
 		wctx := ctx
 		var cancel context.CancelFunc = func() {}
-		// Only a full window (or backlog) makes a publish wait; bound that.
-		if pkt.QoS > 0 && (conn.Inflight() >= conn.InflightWindow() || conn.Backlog() >= mqttwire.MaxBacklog) {
+		// Only a full backlog (PublishQueued) or window (Publish) makes a
+		// publish wait; bound that. This goroutine is the only one adding
+		// to either, so a check that finds room cannot be wrong by the
+		// time of the call, and a run that never waits makes no timer.
+		if (queued && conn.Backlog() >= mqttwire.MaxBacklog) ||
+			(!queued && pkt.QoS > 0 && conn.Inflight() >= conn.InflightWindow()) {
 			wctx, cancel = context.WithTimeout(ctx, timeout)
 		}
 		switch {
-		case !paced && pkt.QoS > 0:
+		case queued:
 			// Run ahead of the window: the session sends each message as
 			// an ack frees a slot. It holds what it can send now until we
 			// have no more at hand.
