@@ -145,7 +145,7 @@ func (r *subRun) onPublish(p *mqttwire.Publish) {
 		return
 	}
 	for _, f := range r.ss.filterOut {
-		if topicMatches(f, p.Topic) {
+		if mqttwire.MatchTopic(f, p.Topic) {
 			return
 		}
 	}

@@ -54,8 +54,12 @@ func dialWebSocket(ctx context.Context, e Endpoint, tcfg *tls.Config, dial func(
 		}
 		return nil, &DialError{Stage: StageWebSocket, Addr: u.String(), Err: err}
 	}
-	return &wsConn{ws: ws}, nil
+	return WebSocketConn(ws), nil
 }
+
+// WebSocketConn adapts an established WebSocket, client or server side, to
+// the MQTT byte stream it carries.
+func WebSocketConn(ws *websocket.Conn) net.Conn { return &wsConn{ws: ws} }
 
 // wsConn is a WebSocket connection as a byte stream: each Write is one
 // binary message, and Read runs across message boundaries, since MQTT

@@ -1,8 +1,8 @@
-package commands
+package mqttwire
 
 import "testing"
 
-func TestTopicMatches(t *testing.T) {
+func TestMatchTopic(t *testing.T) {
 	cases := []struct {
 		filter, topic string
 		want          bool
@@ -13,8 +13,8 @@ func TestTopicMatches(t *testing.T) {
 		{"a/+/c", "a//c", true}, {"a", "a/b", false}, {"a/b/c", "a/b", false},
 	}
 	for _, c := range cases {
-		if got := topicMatches(c.filter, c.topic); got != c.want {
-			t.Errorf("topicMatches(%q, %q) = %v", c.filter, c.topic, got)
+		if got := MatchTopic(c.filter, c.topic); got != c.want {
+			t.Errorf("MatchTopic(%q, %q) = %v", c.filter, c.topic, got)
 		}
 	}
 }

@@ -1,12 +1,12 @@
-package commands
+package mqttwire
 
 import "strings"
 
-// topicMatches applies an MQTT topic filter to a topic name (MQTT 5.0
-// §4.7): '+' matches one level, a final '#' the parent and any levels
-// below, and wildcards at the first level do not match topics starting
-// with '$' (§4.7.2).
-func topicMatches(filter, topic string) bool {
+// MatchTopic applies an MQTT topic filter to a topic name (MQTT 5.0 §4.7):
+// '+' matches one level, a final '#' the parent and any levels below, and
+// wildcards at the first level do not match topics starting with '$'
+// (§4.7.2).
+func MatchTopic(filter, topic string) bool {
 	if strings.HasPrefix(topic, "$") && (strings.HasPrefix(filter, "+") || strings.HasPrefix(filter, "#")) {
 		return false
 	}
@@ -23,8 +23,7 @@ func topicMatches(filter, topic string) bool {
 		case !fMore && !tMore:
 			return true
 		case !tMore:
-			// "a/#" matches "a": the parent level itself.
-			return fRest == "#"
+			return fRest == "#" // "a/#" matches "a", the parent level
 		case !fMore:
 			return false
 		}
