@@ -115,7 +115,6 @@ func decodeOptions(c *cli.Context) (dissect.Options, error) {
 		return opt, err
 	}
 	opt.Prefs, opt.Version = prefs.Prefs, prefs.Version
-	opt.AutoMsgText = !prefs.msgTextSet
 	if s := c.String("mqtt-version"); s != "" {
 		v, err := parseVersionFlag("--mqtt-version", s)
 		if err != nil {

@@ -28,14 +28,13 @@ func parseDecodeAs(s string) (uint16, error) {
 type decodePrefs struct {
 	output.Prefs
 	Version mqttwire.Version
-	// msgTextSet records that mqtt.show_msg_as_text was given.
-	msgTextSet bool
 }
 
 // parsePrefs reads tshark's -o NAME:VALUE preferences that change MQTT's
 // dissection.
 func parsePrefs(list []string) (decodePrefs, error) {
-	var p decodePrefs
+	// Until told otherwise, messages read as text when they are text.
+	p := decodePrefs{Prefs: output.Prefs{AutoMsgText: true}}
 	for _, s := range list {
 		name, val, ok := strings.Cut(s, ":")
 		if !ok {
@@ -51,7 +50,7 @@ func parsePrefs(list []string) (decodePrefs, error) {
 			if err != nil {
 				return p, usageError("-o %s: %q is not TRUE or FALSE", name, val)
 			}
-			p.ShowMsgAsText, p.msgTextSet = b, true
+			p.ShowMsgAsText, p.AutoMsgText = b, false
 		case "mqtt.default_version":
 			if strings.EqualFold(val, "none") {
 				p.Version = 0

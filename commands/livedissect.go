@@ -41,7 +41,7 @@ type dissector struct {
 func newDissector(w io.Writer, v mqttwire.Version, color string, showSecrets bool) *dissector {
 	return &dissector{
 		w: w, conv: output.NewConversation(v), pal: output.NewPalette(colorEnabled(color, w)),
-		prefs: output.Prefs{ShowMsgAsText: true}, showSecrets: showSecrets,
+		prefs: output.Prefs{AutoMsgText: true}, showSecrets: showSecrets,
 	}
 }
 

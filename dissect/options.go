@@ -22,9 +22,6 @@ type Options struct {
 	HexPane  bool // -x: the bytes pane after each packet
 	Format   Format
 	Prefs    output.Prefs
-	// AutoMsgText shows printable UTF-8 messages as text and others as hex
-	// in the text tree, for when mqtt.show_msg_as_text was not chosen.
-	AutoMsgText bool
 	// Version decodes PDUs of a stream whose CONNECT was not seen
 	// (tshark's mqtt.default_version); 0 means unknown, as tshark's "None".
 	Version mqttwire.Version

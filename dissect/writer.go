@@ -31,7 +31,7 @@ func (o *packetWriter) hexPDU(d *output.Dissection, no int) error {
 		layers := &output.JSONObject{Members: output.JSONLayers(d, o.opt.Prefs)}
 		return o.jsonPacket("packets", layers)
 	}
-	if err := output.WriteTree(o.w, d, o.treePrefs(d), o.opt.Palette); err != nil {
+	if err := output.WriteTree(o.w, d, o.opt.Prefs, o.opt.Palette); err != nil {
 		return err
 	}
 	o.pretty(d)
@@ -66,7 +66,7 @@ func (o *packetWriter) capturePacket(p *capture.Packet, ds []*output.Dissection)
 			for _, s := range p.PDUs[i].Prelude {
 				o.section(s)
 			}
-			if err := output.WriteTree(o.w, d, o.treePrefs(d), o.opt.Palette); err != nil {
+			if err := output.WriteTree(o.w, d, o.opt.Prefs, o.opt.Palette); err != nil {
 				return err
 			}
 			o.pretty(d)

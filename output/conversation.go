@@ -12,6 +12,11 @@ type Prefs struct {
 	// ShowMsgAsText is tshark's mqtt.show_msg_as_text: PUBLISH payloads and
 	// will messages as UTF-8 text instead of hex.
 	ShowMsgAsText bool
+	// AutoMsgText, for the text tree only, shows messages that are
+	// printable UTF-8 as text and others as hex, overriding ShowMsgAsText:
+	// what mqtap does when the user did not choose tshark's preference.
+	// JSON output keeps ShowMsgAsText, so scripts see tshark's fields.
+	AutoMsgText bool
 }
 
 // Conversation is the state tshark keeps per TCP connection (both

@@ -25,6 +25,9 @@ func WriteTree(w io.Writer, d *Dissection, p Prefs, pal *Palette) error {
 
 // AppendTree appends what WriteTree writes to dst.
 func AppendTree(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
+	if p.AutoMsgText {
+		p.ShowMsgAsText = printableMessage(d)
+	}
 	t := byte(0)
 	if len(d.Raw) > 0 {
 		t = d.Raw[0] >> 4
