@@ -70,6 +70,9 @@ type Conn struct {
 	werr    error
 	closing bool
 	writing bool // a goroutine is writing wbuf out
+	// wdeadlineSet is when the write deadline was last moved (unix
+	// nanoseconds); only the goroutine writing (writing set) uses it.
+	wdeadlineSet int64
 	// roomWaiters counts producers waiting for the buffer to shrink.
 	roomWaiters int
 	// writerExited is set (under wmu) when the writer goroutine returns.

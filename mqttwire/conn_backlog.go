@@ -34,8 +34,8 @@ func (c *Conn) PublishQueued(ctx context.Context, p *Publish, done func(PublishR
 		c.mu.Lock()
 		if len(c.backlog) < MaxBacklog {
 			q := backlogged{p: *p, done: done}
-			// The caller may reuse its buffers: keep our own.
-			q.p.Topic = string(append([]byte(nil), p.Topic...))
+			// The caller may reuse its buffers: keep our own (a string
+			// cannot change, so the topic is shared).
 			q.p.Payload = append([]byte(nil), p.Payload...)
 			q.p.Properties.List = append([]Property(nil), p.Properties.List...)
 			c.backlog = append(c.backlog, q)
@@ -98,11 +98,13 @@ func (c *Conn) promote(mode sendMode) error {
 
 // promoteFromReader is promote on the read goroutine after an ack. A pure
 // publisher (no OnPublish) lets it write itself: with no messages coming
-// in, the server cannot be blocked writing to us while we write to it.
+// in, the server cannot be blocked writing to us while we write to it. It
+// holds the messages until readLoop has handled every ack already read,
+// so a burst of acks is answered in one write.
 func (c *Conn) promoteFromReader() {
 	mode := writeBackground
 	if c.cfg.OnPublish == nil {
-		mode = writeNow
+		mode = hold
 	}
 	_ = c.promote(mode) // a failed send ends the session, which reports it
 }

@@ -149,6 +149,13 @@ func (c *Conn) receivePubrec(p *Pubrec) error {
 	if !known && c.v == V5 {
 		rel.ReasonCode = CodePacketIDNotFound
 	}
+	if c.cfg.OnPublish == nil {
+		// A pure publisher's read goroutine writes itself (see
+		// promoteFromReader): hold the PUBREL for readLoop's flush, so a
+		// burst of PUBRECs is answered in one write, with no wake-up of
+		// the writer goroutine per message.
+		return c.enqueue(rel, hold, false)
+	}
 	return c.sendFromReader(rel)
 }
 

@@ -39,12 +39,30 @@ func (c *Conn) readLoop() {
 	r := NewReader(c.br, c.cfg.MaxPacket)
 	r.Version = c.v
 	timeout := c.readTimeout()
+	var deadlineSet int64 // unix nanoseconds of the last SetReadDeadline
 	for {
-		if c.cfg.OnReadIdle != nil && !c.wholePacketBuffered() {
-			c.cfg.OnReadIdle()
-		}
-		if timeout > 0 {
-			c.nc.SetReadDeadline(time.Now().Add(timeout))
+		if !c.wholePacketBuffered() {
+			// About to wait for the network: write what the acks just
+			// read let us send (promoteFromReader holds it so that a burst
+			// of acks is answered in one write), and let the caller flush.
+			if c.cfg.OnPublish == nil {
+				if err := c.Flush(); err != nil {
+					return // the session has ended; fail reported why
+				}
+			}
+			if c.cfg.OnReadIdle != nil {
+				c.cfg.OnReadIdle()
+			}
+			if timeout > 0 {
+				// The deadline is refreshed at most every deadlineGrain
+				// and set that much later, so the wait is never shorter
+				// than timeout and a busy stream costs no timer update
+				// per packet.
+				if now := time.Now().UnixNano(); now-deadlineSet >= int64(deadlineGrain) {
+					c.nc.SetReadDeadline(time.Unix(0, now).Add(timeout + deadlineGrain))
+					deadlineSet = now
+				}
+			}
 		}
 		raw, err := r.ReadPacket()
 		if err != nil {

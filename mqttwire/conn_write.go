@@ -17,6 +17,11 @@ import (
 // the network waits here instead of growing memory without limit.
 const maxQueued = 1 << 20
 
+// deadlineGrain is how often the network deadlines are moved: a deadline
+// is set deadlineGrain later than its timeout and kept for deadlineGrain,
+// so every read and write still gets at least its full timeout.
+const deadlineGrain = 100 * time.Millisecond
+
 // holdLimit is how much Hold lets accumulate before writing anyway.
 const holdLimit = 64 << 10
 
@@ -95,7 +100,13 @@ func (c *Conn) writeLocked() error {
 			c.wcond.Broadcast() // room for producers held back by maxQueued
 		}
 		c.wmu.Unlock()
-		c.nc.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+		now := time.Now().UnixNano()
+		if now-c.wdeadlineSet >= int64(deadlineGrain) {
+			// As for reads (see readLoop): never shorter than
+			// WriteTimeout, and no timer update per write.
+			c.nc.SetWriteDeadline(time.Unix(0, now).Add(c.cfg.WriteTimeout + deadlineGrain))
+			c.wdeadlineSet = now
+		}
 		_, err := c.nc.Write(out)
 		if err != nil {
 			c.fail(c.ioErr(err, "while writing"))
