@@ -114,12 +114,11 @@ func (c *wsConn) Close() error {
 func (c *wsConn) LocalAddr() net.Addr  { return c.ws.UnderlyingConn().LocalAddr() }
 func (c *wsConn) RemoteAddr() net.Addr { return c.ws.UnderlyingConn().RemoteAddr() }
 
-func (c *wsConn) SetDeadline(t time.Time) error {
-	if err := c.ws.SetReadDeadline(t); err != nil {
-		return err
-	}
-	return c.ws.SetWriteDeadline(t)
-}
+// SetDeadline sets the socket's deadline. It must not touch the
+// WebSocket's own write deadline: that belongs to the one writer, and a
+// server (mochi) sets deadlines from its reading goroutine while another
+// goroutine writes.
+func (c *wsConn) SetDeadline(t time.Time) error { return c.ws.UnderlyingConn().SetDeadline(t) }
 
 func (c *wsConn) SetReadDeadline(t time.Time) error  { return c.ws.SetReadDeadline(t) }
 func (c *wsConn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
