@@ -195,27 +195,38 @@ func BenchmarkPayloadJSON(b *testing.B) {
 	benchSink = buf
 }
 
-// TestTsharkCase compares one case file given in MQTAP_CASE (made by
-// testdata/tshark-golden.sh, with "#json") with tshark's output: -V, -T json,
-// the packet list. For differential runs on generated payloads; skipped
-// otherwise.
+// TestTsharkCase compares case files made by testdata/tshark-golden.sh
+// with "#json" against tshark's outputs stored beside them: -V, -T json and
+// the packet list. MQTAP_CASE names one case file (for differential runs on
+// generated payloads); otherwise every such committed case is compared.
 func TestTsharkCase(t *testing.T) {
-	c := os.Getenv("MQTAP_CASE")
-	if c == "" {
-		t.Skip("MQTAP_CASE not set")
+	cases := []string{os.Getenv("MQTAP_CASE")}
+	if cases[0] == "" {
+		jsons, _ := filepath.Glob("testdata/cases/*.json")
+		if len(jsons) == 0 {
+			t.Fatal("no case files with tshark JSON in testdata/cases")
+		}
+		cases = cases[:0]
+		for _, j := range jsons {
+			cases = append(cases, strings.TrimSuffix(j, ".json")+".case")
+		}
 	}
-	base := strings.TrimSuffix(c, ".case")
-	want, err := os.ReadFile(base + ".golden")
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range cases {
+		t.Run(filepath.Base(c), func(t *testing.T) {
+			base := strings.TrimSuffix(c, ".case")
+			want, err := os.ReadFile(base + ".golden")
+			if err != nil {
+				t.Fatal(err)
+			}
+			segs, p, def := readCase(t, c)
+			ok, all := compare(t, base, string(want), renderSegments(segs, p, def))
+			t.Logf("sections exact %d/%d", ok, all)
+			fds := dissectSegments(segs, def)
+			checkJSONLayers(t, base, base+".json", fds, p)
+			checkLayerBytes(t, base+".json", fds, p)
+			checkListLines(t, base, base+".list.txt", fds)
+		})
 	}
-	segs, p, def := readCase(t, c)
-	ok, all := compare(t, base, string(want), renderSegments(segs, p, def))
-	t.Logf("sections exact %d/%d", ok, all)
-	fds := dissectSegments(segs, def)
-	checkJSONLayers(t, base, base+".json", fds, p)
-	checkLayerBytes(t, base+".json", fds, p)
-	checkListLines(t, base, base+".list.txt", fds)
 }
 
 // TestCasesJSONBytes compares the -T json text of the payload layers
