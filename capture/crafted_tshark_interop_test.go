@@ -73,3 +73,28 @@ func TestCraftedTshark(t *testing.T) {
 		})
 	}
 }
+
+func flatten(secs [][]string) []string {
+	var out []string
+	for _, s := range secs {
+		out = append(out, s...)
+	}
+	return out
+}
+
+func diffLines(want, got []string) string {
+	var b strings.Builder
+	for i := 0; i < len(want) || i < len(got); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			b.WriteString("  want: " + w + "\n   got: " + g + "\n")
+		}
+	}
+	return b.String()
+}
