@@ -53,8 +53,8 @@ func (d *dissector) event(e mqttwire.Event) {
 	}
 	d.n++
 	raw := e.Raw
-	if !d.showSecrets {
-		raw = hidePassword(e, raw)
+	if !d.showSecrets && e.Dir == mqttwire.Out {
+		raw = output.HidePassword(raw)
 	}
 	ds := d.conv.Dissect(raw)
 	if d.only != nil && !d.only(e) {
@@ -74,24 +74,4 @@ func addrString(a net.Addr) string {
 		return "?"
 	}
 	return a.String()
-}
-
-// hiddenPassword stands for the password in dissections unless
-// --show-secrets: terminals, logs and CI output should not keep it.
-const hiddenPassword = "<hidden>"
-
-// hidePassword re-encodes an outgoing CONNECT with the password replaced,
-// for display only (the wire and --write keep the real bytes).
-func hidePassword(e mqttwire.Event, raw []byte) []byte {
-	c, ok := e.Packet.(*mqttwire.Connect)
-	if !ok || !c.PasswordFlag || e.Dir != mqttwire.Out {
-		return raw
-	}
-	masked := *c
-	masked.Password = []byte(hiddenPassword)
-	b, err := masked.Append(nil, mqttwire.VersionOf(c))
-	if err != nil {
-		return raw
-	}
-	return b
 }

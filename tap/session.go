@@ -115,7 +115,7 @@ func (s *Session) emit(kind unitKind, data []byte, size int) {
 func (s *Session) showPDU(raw []byte) {
 	shown := raw
 	if !s.tap.opt.ShowSecrets && s.fromClient {
-		shown = hidePassword(raw)
+		shown = output.HidePassword(raw)
 	}
 	d := &s.d
 	s.conv.DissectInto(d, shown)
@@ -167,29 +167,4 @@ func quoteLabel(id string) string {
 		return strconv.Quote(id)
 	}
 	return id
-}
-
-// hiddenPassword stands for the password in what is shown unless
-// ShowSecrets: terminals, logs and CI output should not keep it.
-const hiddenPassword = "<hidden>"
-
-// hidePassword re-encodes a CONNECT with its password replaced, for
-// display only; anything else, or a CONNECT that does not decode cleanly,
-// is returned as is.
-func hidePassword(raw []byte) []byte {
-	if len(raw) == 0 || mqttwire.PacketType(raw[0]>>4) != mqttwire.TypeConnect {
-		return raw
-	}
-	p, _, err := mqttwire.Decode(raw, mqttwire.V311)
-	c, ok := p.(*mqttwire.Connect)
-	if err != nil || !ok || !c.PasswordFlag {
-		return raw
-	}
-	masked := *c
-	masked.Password = []byte(hiddenPassword)
-	b, err := masked.Append(nil, mqttwire.VersionOf(c))
-	if err != nil {
-		return raw
-	}
-	return b
 }
