@@ -463,64 +463,36 @@ func writeTCPFlags(t *textBuf, h *tcpHdr) {
 	t.c(']')
 }
 
+// writeAnalysisFlags writes the "[TCP Analysis Flags]" experts from the
+// same table the -T json layer uses, so the two cannot disagree.
 func writeAnalysisFlags(t *textBuf, a *analysis) {
-	fl := a.flags
-	if fl&aRetransmission != 0 {
-		expert(t, 3, "Note", "Sequence", "This frame is a (suspected) retransmission")
-		if a.rto != 0 {
-			t.line(3).s("[The RTO for this segment was: ").dur(a.rto).s(" seconds]")
-			t.line(3).s("[RTO based on delta from frame: ").i(a.rtoFrame).c(']')
+	for _, e := range analysisExperts {
+		if a.flags&e.flag == 0 {
+			continue
+		}
+		msg := e.msg
+		if e.flag == aDuplicateAck {
+			msg = "Duplicate ACK (#" + itoa(a.dupackNum) + ")"
+		}
+		expert(t, 3, sevNames[e.sev], "Sequence", msg)
+		switch e.flag {
+		case aRetransmission:
+			if a.rto != 0 {
+				t.line(3).s("[The RTO for this segment was: ").dur(a.rto).s(" seconds]")
+				t.line(3).s("[RTO based on delta from frame: ").i(a.rtoFrame).c(']')
+			}
+		case aFastRetransmission, aSpuriousRetransmission:
+			expert(t, 3, "Note", "Sequence", "This frame is a (suspected) retransmission")
 		}
 	}
-	if fl&aFastRetransmission != 0 {
-		expert(t, 3, "Note", "Sequence", "This frame is a (suspected) fast retransmission")
-		expert(t, 3, "Note", "Sequence", "This frame is a (suspected) retransmission")
-	}
-	if fl&aSpuriousRetransmission != 0 {
-		expert(t, 3, "Note", "Sequence", "This frame is a (suspected) spurious retransmission")
-		expert(t, 3, "Note", "Sequence", "This frame is a (suspected) retransmission")
-	}
-	if fl&aOutOfOrder != 0 {
-		expert(t, 3, "Warning", "Sequence", "This frame is a (suspected) out-of-order segment")
-	}
-	if fl&aLostPacket != 0 {
-		expert(t, 3, "Warning", "Sequence", "Previous segment(s) not captured (common at capture start)")
-	}
-	if fl&aAckLostPacket != 0 {
-		expert(t, 3, "Warning", "Sequence", "ACKed segment that wasn't captured (common at capture start)")
-	}
-	if fl&aWindowUpdate != 0 {
-		expert(t, 3, "Chat", "Sequence", "TCP window update")
-	}
-	if fl&aWindowFull != 0 {
-		expert(t, 3, "Warning", "Sequence", "TCP window specified by the receiver is now completely full")
-	}
-	if fl&aKeepAlive != 0 {
-		expert(t, 3, "Note", "Sequence", "TCP keep-alive segment")
-	}
-	if fl&aKeepAliveAck != 0 {
-		expert(t, 3, "Note", "Sequence", "ACK to a TCP keep-alive segment")
-	}
-	if fl&aDuplicateAck != 0 {
-		t.line(3).s("[Expert Info (Note/Sequence): Duplicate ACK (#").i(a.dupackNum).s(")]")
-		t.line(4).s("[Duplicate ACK (#").i(a.dupackNum).s(")]")
-		t.line(4).s("[Severity level: Note]")
-		t.line(4).s("[Group: Sequence]")
-	}
-	if fl&aZeroWindowProbe != 0 {
-		expert(t, 3, "Note", "Sequence", "TCP Zero Window Probe")
-	}
-	if fl&aZeroWindow != 0 {
-		expert(t, 3, "Warning", "Sequence", "TCP Zero Window segment")
-	}
-	if fl&aZeroWindowProbeAck != 0 {
-		expert(t, 3, "Note", "Sequence", "ACK to a TCP Zero Window Probe")
-	}
-	if fl&aDuplicateAck != 0 {
+	if a.flags&aDuplicateAck != 0 {
 		t.line(2).s("[Duplicate ACK #: ").i(a.dupackNum).c(']')
 		t.line(2).s("[Duplicate to the ACK in frame: ").i(a.dupackFrame).c(']')
 	}
 }
+
+// sevNames are the text tree's names of the JSON severities.
+var sevNames = map[string]string{sevChat: "Chat", sevNote: "Note", sevWarning: "Warning"}
 
 // appendInfoPrefix renders the analysis prefixes tshark prepends to the
 // Info column (col_prepend_fence_fstr: the last one added comes first).
