@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mqtap/mqtap/internal/mochigate"
 	"github.com/mqtap/mqtap/tap"
 )
 
@@ -37,6 +38,7 @@ type Listener struct {
 // Broker is a running broker.
 type Broker struct {
 	srv       *mqtt.Server
+	gate      *mochigate.Gate
 	listeners []*tappedListener
 }
 
@@ -57,7 +59,7 @@ func Start(cfg Config) (*Broker, error) {
 	if err := srv.AddHook(&authHook{users: cfg.Users}, nil); err != nil {
 		return nil, err
 	}
-	b := &Broker{srv: srv}
+	b := &Broker{srv: srv, gate: mochigate.New()}
 	add := func(kind string, addrs []string, tcfg *tls.Config) error {
 		for _, a := range addrs {
 			ln, err := net.Listen("tcp", a)
@@ -67,7 +69,7 @@ func Start(cfg Config) (*Broker, error) {
 			if tcfg != nil {
 				ln = tls.NewListener(ln, tcfg)
 			}
-			l := &tappedListener{id: kind + strconv.Itoa(len(b.listeners)), kind: kind, ln: ln, tap: cfg.Tap}
+			l := NewListener(kind+strconv.Itoa(len(b.listeners)), kind, ln, cfg.Tap, b.gate).(*tappedListener)
 			b.listeners = append(b.listeners, l)
 			if err := srv.AddListener(l); err != nil {
 				ln.Close()
@@ -108,8 +110,9 @@ func (b *Broker) Listeners() []Listener {
 // seconds at most) for the connections to end, so that their taps have
 // seen everything.
 func (b *Broker) Close() error {
-	err := b.srv.Close()
 	deadline := time.Now().Add(closeWait)
+	b.gate.Shut(closeWait)
+	err := b.srv.Close()
 	for _, l := range b.listeners {
 		l.wait(time.Until(deadline))
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mqtap/mqtap/internal/mochigate"
 	"github.com/mqtap/mqtap/tap"
 )
 
@@ -19,6 +20,7 @@ type tappedListener struct {
 	id, kind string
 	ln       net.Listener
 	tap      *tap.Tap
+	gate     *mochigate.Gate
 	log      *slog.Logger
 	http     *http.Server // for kind ws
 	closed   atomic.Bool
@@ -26,6 +28,14 @@ type tappedListener struct {
 }
 
 var _ listeners.Listener = (*tappedListener)(nil)
+
+// NewListener is a mochi listener over ln, which is already open (and,
+// for kind tls, already a TLS listener); kind ws upgrades every request
+// to a WebSocket. Connections pass through t (nil taps nothing) and g,
+// which must be shut before the server is closed.
+func NewListener(id, kind string, ln net.Listener, t *tap.Tap, g *mochigate.Gate) listeners.Listener {
+	return &tappedListener{id: id, kind: kind, ln: ln, tap: t, gate: g}
+}
 
 func (l *tappedListener) ID() string       { return l.id }
 func (l *tappedListener) Address() string  { return l.ln.Addr().String() }
@@ -64,6 +74,10 @@ func (l *tappedListener) Serve(establish listeners.EstablishFn) {
 // establish runs the broker's side of one connection; it returns when the
 // client is gone.
 func (l *tappedListener) establish(establish listeners.EstablishFn, c net.Conn) {
+	c, ok := l.gate.Admit(c)
+	if !ok {
+		return // the broker is closing
+	}
 	var nc net.Conn = c
 	var tc *tap.Conn
 	if l.tap != nil {

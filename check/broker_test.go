@@ -13,6 +13,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 	"github.com/mqtap/mqtap/check"
+	"github.com/mqtap/mqtap/internal/mochigate"
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
@@ -45,15 +46,24 @@ func startMochi(t *testing.T, o mochiOptions) (*mqtt.Server, string) {
 			t.Fatal(err)
 		}
 	}
-	tcp := listeners.NewTCP(listeners.Config{ID: "tcp", Address: "127.0.0.1:0"})
-	if err := srv.AddListener(tcp); err != nil {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The gate lets the clean-up close mochi without racing connections
+	// it is still taking in (see internal/mochigate).
+	gate := mochigate.New()
+	if err := srv.AddListener(listeners.NewNet("tcp", gate.Listener(ln))); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Serve(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close() })
-	return srv, tcp.Address()
+	t.Cleanup(func() {
+		gate.Shut(testTimeout)
+		srv.Close()
+	})
+	return srv, ln.Addr().String()
 }
 
 // authHook admits everyone, or the listed users with their password.

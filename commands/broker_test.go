@@ -16,9 +16,10 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
+	"github.com/mqtap/mqtap/broker"
 	"github.com/mqtap/mqtap/commands"
+	"github.com/mqtap/mqtap/internal/mochigate"
 )
 
 // waitFor bounds every wait in these tests.
@@ -109,36 +110,36 @@ func startBroker(t *testing.T, o brokerOptions) *testBroker {
 	if err := srv.AddHook(&authHook{users: o.users}, nil); err != nil {
 		t.Fatal(err)
 	}
-	tcp := listeners.NewTCP(listeners.Config{ID: "tcp", Address: "127.0.0.1:0", TLSConfig: o.tls})
-	if err := srv.AddListener(tcp); err != nil {
-		t.Fatal(err)
-	}
-	b := &testBroker{srv: srv, hook: h}
-	_, b.port, _ = net.SplitHostPort(tcp.Address()) // bound by AddListener's Init
-	if o.websocket {
-		// mochi's WebSocket listener cannot report a port it chose, so the
-		// test picks a free one first.
-		b.wsPort = freePort(t)
-		ws := listeners.NewWebsocket(listeners.Config{ID: "ws", Address: "127.0.0.1:" + b.wsPort, TLSConfig: o.tls})
-		if err := srv.AddListener(ws); err != nil {
+	// The listeners are opened here, on port 0, and pass a gate that lets
+	// the clean-up close mochi without racing connections it is still
+	// taking in (see internal/mochigate).
+	gate := mochigate.New()
+	listen := func(kind string) (net.Listener, string) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
 			t.Fatal(err)
 		}
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		if o.tls != nil {
+			ln = tls.NewListener(ln, o.tls)
+		}
+		if err := srv.AddListener(broker.NewListener(kind, kind, ln, nil, gate)); err != nil {
+			t.Fatal(err)
+		}
+		return ln, port
+	}
+	b := &testBroker{srv: srv, hook: h}
+	_, b.port = listen("tcp")
+	if o.websocket {
+		_, b.wsPort = listen("ws")
 	}
 	if err := srv.Serve(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		// mochi's Close races with connections it is still setting up
-		// (found by -race), so let the last clients' goroutines finish.
-		deadline := time.Now().Add(2 * time.Second)
-		for atomic.LoadInt64(&srv.Info.ClientsConnected) > 0 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
+		gate.Shut(waitFor)
 		srv.Close()
 	})
-	if o.websocket {
-		waitListening(t, "127.0.0.1:"+b.wsPort)
-	}
 	return b
 }
 
@@ -150,22 +151,6 @@ func freePort(t *testing.T) string {
 	}
 	defer l.Close()
 	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
-func waitListening(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not listening: %v", addr, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // result is one in-process run of the CLI.

@@ -5,6 +5,7 @@ package commands_test
 import (
 	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +220,21 @@ func TestMosquittoPcapTshark(t *testing.T) {
 	}
 	if strings.Contains(string(out), "Malformed") || strings.Contains(string(out), "TCP Previous segment") || strings.Contains(string(out), "Retransmission") {
 		t.Errorf("tshark flags problems:\n%s", out)
+	}
+}
+
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not listening: %v", addr, err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
