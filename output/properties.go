@@ -33,7 +33,12 @@ func (b *builder) properties(f *Field, ps *mqttwire.Properties, cf mqttwire.Fiel
 	}
 	b.uint(fPropLen, shown)
 	b.pos += w
-	end := b.pos + int(n)
+	// A length past the packet (up to 2^64-1 from ten varint bytes) must
+	// not wrap: anything beyond the bytes left walks to the end and fails.
+	end := len(b.raw) + 1
+	if n <= uint64(len(b.raw)-b.pos) {
+		end = b.pos + int(n)
+	}
 	failed := b.bad != nil && b.bad.Field == cf
 	for i := range ps.List {
 		p := &ps.List[i]
