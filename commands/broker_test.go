@@ -38,6 +38,8 @@ type brokerOptions struct {
 	users     map[string]string // user → password; nil allows everyone
 	tls       *tls.Config
 	websocket bool
+	// caps, if set, changes mochi's default capabilities.
+	caps func(*mqtt.Capabilities)
 }
 
 type subscribedHook struct {
@@ -101,7 +103,12 @@ func (b *testBroker) waitSubscribed(t *testing.T, filter string, n int) {
 
 func startBroker(t *testing.T, o brokerOptions) *testBroker {
 	t.Helper()
-	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opts := &mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if o.caps != nil {
+		opts.Capabilities = mqtt.NewDefaultServerCapabilities()
+		o.caps(opts.Capabilities)
+	}
+	srv := mqtt.New(opts)
 	h := &subscribedHook{subs: map[string]int{}}
 	h.cond = sync.NewCond(&h.mu)
 	if err := srv.AddHook(h, nil); err != nil {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -99,6 +100,8 @@ type connSettings struct {
 	debug          bool
 	color          string
 	pcapFile       string
+	warn           io.Writer // stderr, for warnings before connecting
+	passWarned     bool      // the plain-text password warning was given
 }
 
 // readConnSettings resolves the connection flags into a CONNECT packet and
@@ -111,6 +114,7 @@ func readConnSettings(c *cli.Context) (*connSettings, error) {
 		debug:          c.Bool(flagDebug),
 		color:          c.String(flagColor),
 		pcapFile:       c.String(flagWrite),
+		warn:           c.App.ErrWriter,
 		tls: transport.TLSOptions{
 			CAFile: c.String(flagCAFile), CAPath: c.String(flagCAPath),
 			CertFile: c.String(flagCert), KeyFile: c.String(flagKey),

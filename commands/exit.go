@@ -84,6 +84,12 @@ func ExitCode(err error) int {
 	if errors.As(err, &me) || errors.As(err, &pe) || errors.As(err, &de) || errors.As(err, &closed) || errors.As(err, &tl) {
 		return ExitProtocol
 	}
+	// A message refused before sending for breaking a CONNACK limit: the
+	// code the broker's DISCONNECT for it would have given.
+	var le *mqttwire.LimitError
+	if errors.As(err, &le) {
+		return ExitProtocol
+	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return ExitTimeout
 	}
@@ -116,7 +122,9 @@ func isUsage(err error) bool {
 // exit code. Errors are printed once, as one line starting with "mqtap: ".
 func Run(args []string, stdio Stdio, build BuildInfo) int {
 	app := NewApp(stdio, build)
-	err := app.Run(hoistFlags(args, app.Commands))
+	args = hoistFlags(args, app.Commands)
+	setupFor(app, args)
+	err := app.Run(args)
 	if err == nil {
 		return ExitOK
 	}
