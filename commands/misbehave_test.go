@@ -80,7 +80,7 @@ func TestMisbehavingServer(t *testing.T) {
 			b, _ := mqttwire.Encode(&mqttwire.Disconnect{ReasonCode: 0x8B}, mqttwire.V5)
 			c.Write(b)
 			io.Copy(io.Discard, c)
-		}, []string{"sub", "-V", "5", "-t", "a"}, commands.ExitProtocol, "Server shutting down (0x8B)"},
+		}, []string{"sub", "-V", "5", "-t", "a", "--reconnect=false"}, commands.ExitProtocol, "Server shutting down (0x8B)"},
 		{"no PINGRESP", func(c net.Conn) { accept(c, mqttwire.V311); io.Copy(io.Discard, c) },
 			[]string{"sub", "-t", "a", "-k", "1", "--timeout", "200ms"}, commands.ExitTimeout, "SUBACK"},
 		{"keepalive dead", func(c net.Conn) {
@@ -91,7 +91,7 @@ func TestMisbehavingServer(t *testing.T) {
 				c.Write(b)
 			}
 			io.Copy(io.Discard, c) // never answers PINGREQ
-		}, []string{"sub", "-t", "a", "-k", "1"}, commands.ExitTimeout, "PINGRESP"},
+		}, []string{"sub", "-t", "a", "-k", "1", "--reconnect=false"}, commands.ExitTimeout, "PINGRESP"},
 		{"no PUBACK", func(c net.Conn) { accept(c, mqttwire.V311); io.Copy(io.Discard, c) },
 			[]string{"pub", "-t", "a", "-m", "x", "-q", "1", "--count", "3", "--timeout", "300ms"}, commands.ExitTimeout, "3 of 3 messages not acknowledged"},
 		{"refused", func(c net.Conn) {

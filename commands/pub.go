@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -73,7 +72,7 @@ func Pub() *cli.Command {
 		Name:      "pub",
 		Usage:     "publish messages, as mosquitto_pub",
 		UsageText: "mqtap pub -t TOPIC (-m MSG | -f FILE | -s | -l | -n) [flags]\n\nexamples:\n  mqtap pub -t sensors/t1 -m 21.5 -q 1\n  mqtap pub -t load -m '{\"t\":\"{{now}}\",\"n\":{{seq}}}' --count 1000 --rate 100/s\n  tail -f app.log | mqtap pub -t logs -l -q 1",
-		Flags:     append(flags, connFlags()...),
+		Flags:     append(append(flags, reconnectFlags("for -l and --count")...), connFlags()...),
 		Action:    runPub,
 	})
 }
@@ -272,8 +271,12 @@ func runPub(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
-	defer stop()
+	rc, err := readReconnect(c, total != 1)
+	if err != nil {
+		return err
+	}
+	sig := watchSignals(c.Context)
+	defer sig.stop()
 	run, err := newRunOutput(c, s)
 	if err != nil {
 		return err
@@ -282,11 +285,12 @@ func runPub(c *cli.Context) error {
 	if c.Bool(flagVerbose) {
 		run.log.sinks = append(run.log.sinks, newDissector(c.App.Writer, s.version, s.color, s.showSecrets).event)
 	}
-	conn, _, err := openSession(ctx, s, sessionOptions{maxInflight: c.Int(flagInflight), log: run.log})
+	opts := sessionOptions{maxInflight: c.Int(flagInflight), log: run.log, resumable: rc.enabled && pkt.QoS > 0}
+	conn, _, err := openSession(sig.input, s, opts)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { conn.Close() }()
 
 	stats := &pubStats{start: time.Now()}
 	var bar *progress
@@ -295,46 +299,107 @@ func runPub(c *cli.Context) error {
 	if isTerminal(errOut) && total != 1 {
 		bar, showSummary = startProgress(errOut, total, stats), true
 	}
-	sendErr := publishAll(ctx, conn, pkt, src, &pacer{interval: interval, delay: c.Duration(flagRepeatDelay)}, stats, s.timeout)
-	bar.end()
-	if sendErr == nil {
-		// Drain also writes what publishAll held back.
-		dctx, cancel := context.WithTimeout(ctx, s.timeout)
-		sendErr = conn.Drain(dctx)
-		cancel()
+	pace := &pacer{interval: interval, delay: c.Duration(flagRepeatDelay)}
+	cur := &pubCursor{}
+	var sendErr error
+	for {
+		sendErr = publishAll(sig.input, conn, pkt, src, pace, stats, s.timeout, cur)
+		if sendErr == nil || sig.input.Err() != nil {
+			// Every message is taken, or a signal stopped the input: wait
+			// for the acknowledgements (Drain also writes what publishAll
+			// held back).
+			sendErr = drain(sig, conn, s.timeout, c.Duration(flagGrace))
+		}
+		if !rc.lost(sig.hard, conn) {
+			break
+		}
+		cause := conn.Err()
+		st := conn.TakeState()
+		next, _, err := rc.redial(sig.hard, s, opts, st, cause)
+		if err != nil {
+			sendErr = err
+			break
+		}
+		stats.resentMessages(next.Resent(), rc.reconnects)
+		conn, cur.topicSent = next, false
 	}
+	bar.end()
 	var te *mqttwire.TimeoutError
 	if errors.As(sendErr, &te) {
 		sendErr = nil // outcome says how many were not acknowledged
 	}
-	if sendErr == nil {
-		sendErr = closeSession(ctx, conn, s)
+	interrupted := sig.signalled() > 0
+	if interrupted && errors.Is(sendErr, context.Canceled) {
+		sendErr = nil // the user's stop, not a failure; outcome counts
 	}
-	if showSummary {
+	if sendErr == nil && sig.hard.Err() == nil {
+		sendErr = closeSession(sig.hard, conn, s)
+	}
+	if sig.hard.Err() != nil {
+		sendErr = errInterrupted
+	}
+	if showSummary || interrupted || rc.losses > 0 {
 		stats.writeSummary(errOut)
 	}
 	return stats.outcome(sendErr)
 }
 
+// errInterrupted is a second signal: the run ends without waiting.
+var errInterrupted = exitf(ExitTimeout, "interrupted twice")
+
+// drain waits for every acknowledgement: at most timeout, or at most
+// grace once a signal has come; a second signal ends it at once.
+func drain(sig *interrupts, conn *mqttwire.Conn, timeout, grace time.Duration) error {
+	if sig.input.Err() != nil {
+		timeout = min(timeout, grace)
+	}
+	ctx, cancel := context.WithTimeout(sig.hard, timeout)
+	defer cancel()
+	// A first signal during the wait shortens it to --grace.
+	stop := context.AfterFunc(sig.input, func() {
+		t := time.AfterFunc(grace, cancel)
+		context.AfterFunc(ctx, func() { t.Stop() })
+	})
+	defer stop()
+	return conn.Drain(ctx)
+}
+
+// pubCursor is where publishAll is in the input, so that a run carried
+// over to a new connection goes on from the message it was sending.
+type pubCursor struct {
+	seq       int    // the last message read (from 1)
+	payload   []byte // its payload
+	pending   bool   // read but not yet taken by the session
+	topicSent bool   // the topic went out with its alias on this connection
+}
+
 // publishAll sends every message of src. A message followed at once by
 // another is held to share its write. A full inflight window is waited on
-// for at most timeout: a broker that stops acknowledging ends the run.
-func publishAll(ctx context.Context, conn *mqttwire.Conn, pkt *mqttwire.Publish, src pubSource, pace *pacer, stats *pubStats, timeout time.Duration) error {
+// for at most timeout: a broker that stops acknowledging ends the run. A
+// message the session did not take (its send returned an error) stays in
+// cur, to be sent first by the next call.
+func publishAll(ctx context.Context, conn *mqttwire.Conn, pkt *mqttwire.Publish, src pubSource, pace *pacer, stats *pubStats, timeout time.Duration, cur *pubCursor) error {
 	topic := pkt.Topic
 	_, aliased := pkt.Properties.Int(mqttwire.PropTopicAlias)
-	for seq := 1; ; seq++ {
-		payload, ok, err := src.next(seq)
-		if err != nil || !ok {
+	for {
+		if !cur.pending {
+			payload, ok, err := src.next(cur.seq + 1)
+			if err != nil || !ok {
+				return err
+			}
+			cur.seq, cur.payload, cur.pending = cur.seq+1, payload, true
+			if err := pace.wait(ctx); err != nil {
+				return err
+			}
+		} else if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := pace.wait(ctx); err != nil {
-			return err
-		}
-		pkt.Payload = payload
-		// With a topic alias the topic goes once; later messages carry the
-		// alias alone (MQTT 5.0 §3.3.2.3.4).
+		seq := cur.seq
+		pkt.Payload = cur.payload
+		// With a topic alias the topic goes once per connection; later
+		// messages carry the alias alone (MQTT 5.0 §3.3.2.3.4).
 		pkt.Topic = topic
-		if aliased && seq > 1 {
+		if aliased && cur.topicSent {
 			pkt.Topic = ""
 		}
 		paced := pace.interval > 0 || pace.delay > 0
@@ -349,15 +414,12 @@ func publishAll(ctx context.Context, conn *mqttwire.Conn, pkt *mqttwire.Publish,
 			(!queued && pkt.QoS > 0 && conn.Inflight() >= conn.InflightWindow()) {
 			wctx, cancel = context.WithTimeout(ctx, timeout)
 		}
+		var err error
 		switch {
 		case queued:
 			// Run ahead of the window: the session sends each message as
-			// an ack frees a slot. It holds what it can send now until we
-			// have no more at hand.
+			// an ack frees a slot.
 			err = conn.PublishQueued(wctx, pkt, stats.done)
-			if err == nil && !src.more(seq) {
-				err = conn.Flush()
-			}
 		case !paced && src.more(seq):
 			err = conn.PublishHeld(wctx, pkt, stats.done)
 		default:
@@ -367,6 +429,14 @@ func publishAll(ctx context.Context, conn *mqttwire.Conn, pkt *mqttwire.Publish,
 		if err != nil {
 			return err
 		}
-		stats.published(len(payload), pkt.QoS)
+		cur.pending, cur.topicSent = false, true
+		stats.published(len(pkt.Payload), pkt.QoS)
+		// The session holds what it can send now until we have no more
+		// at hand.
+		if queued && !src.more(seq) {
+			if err := conn.Flush(); err != nil {
+				return err
+			}
+		}
 	}
 }

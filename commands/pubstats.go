@@ -23,6 +23,23 @@ type pubStats struct {
 	refused   int
 	firstFail error // first refusal or flow failure
 	latencies []time.Duration
+	// resent counts messages sent again on a new connection, reconnects
+	// the new connections.
+	resent, reconnects int
+}
+
+func (s *pubStats) resentMessages(n, reconnects int) {
+	s.mu.Lock()
+	s.resent += n
+	s.reconnects = reconnects
+	s.mu.Unlock()
+}
+
+// missing is the number of QoS 1/2 messages neither acknowledged nor
+// refused.
+func (s *pubStats) missing() int {
+	_, needAck, acked, refused := s.snapshot()
+	return needAck - acked - refused
 }
 
 func (s *pubStats) published(payload int, qos byte) {
@@ -82,6 +99,10 @@ func (s *pubStats) writeSummary(w io.Writer) {
 	el := time.Since(s.start)
 	rate := float64(s.sent) / el.Seconds()
 	fmt.Fprintf(w, "published %d messages, %s in %v (%.0f msg/s)\n", s.sent, byteCount(s.bytes), el.Round(time.Millisecond), rate)
+	if s.needAck > 0 {
+		fmt.Fprintf(w, "delivery: sent %d, acknowledged %d, refused %d, resent %d (%d reconnects), not acknowledged %d\n",
+			s.needAck, s.acked, s.refused, s.resent, s.reconnects, s.needAck-s.acked-s.refused)
+	}
 	if len(s.latencies) == 0 {
 		return
 	}

@@ -46,21 +46,30 @@ type sessionOptions struct {
 	onPublish   func(*mqttwire.Publish)
 	onIdle      func()
 	log         *packetLog
+	// resumable keeps QoS 1/2 messages until acknowledged, so that a lost
+	// session can be resumed; resume is the state of the one before.
+	resumable bool
+	resume    *mqttwire.SessionState
 }
 
 // openSession dials and connects, bounded by --connect-timeout.
 func openSession(ctx context.Context, s *connSettings, o sessionOptions) (*mqttwire.Conn, *mqttwire.Connack, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
 	defer cancel()
+	s.warnPassword()
 	nc, err := transport.Dial(cctx, s.endpoint, transport.Options{TLS: s.tls})
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := mqttwire.ConnConfig{MaxInflight: o.maxInflight, OnPublish: o.onPublish, OnReadIdle: o.onIdle, WriteTimeout: s.timeout}
+	cfg := mqttwire.ConnConfig{MaxInflight: o.maxInflight, OnPublish: o.onPublish, OnReadIdle: o.onIdle, WriteTimeout: s.timeout,
+		Resumable: o.resumable}
 	if o.log != nil && o.log.active() {
 		cfg.OnEvent = o.log.event
 	}
 	conn := mqttwire.NewConn(nc, cfg)
+	if o.resume != nil {
+		conn.ResumeFrom(o.resume)
+	}
 	ack, err := conn.Connect(cctx, s.connect)
 	var alert *net.OpError
 	if errors.As(err, &alert) && alert.Op == "remote error" { // a TLS alert from the server

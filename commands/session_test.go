@@ -73,7 +73,7 @@ func TestWill(t *testing.T) {
 			b.waitSubscribed(t, willTopic, 1)
 			id := "will-client-" + v
 			victim := background(nil, "sub", "-p", b.port, "-V", v, "-i", id, "-t", "nothing/"+v,
-				"--will-topic", willTopic, "--will-payload", "gone", "--will-qos", "1")
+				"--will-topic", willTopic, "--will-payload", "gone", "--will-qos", "1", "--reconnect=false")
 			b.waitSubscribed(t, "nothing/"+v, 1)
 			cl, ok := b.srv.Clients.Get(id)
 			if !ok {

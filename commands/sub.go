@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mqtap/mqtap/mqttwire"
@@ -58,7 +60,7 @@ func Sub() *cli.Command {
 		Name:      "sub",
 		Usage:     "subscribe and print messages, as mosquitto_sub",
 		UsageText: "mqtap sub -t FILTER [-t FILTER...] [flags]\n\nexamples:\n  mqtap sub -t 'sensors/#' -v\n  mqtap sub -t alerts -C 1 -W 30 -F '%I %t %p'\n  mqtap sub -t 'events/#' --output jsonl",
-		Flags:     append(flags, connFlags()...),
+		Flags:     append(append(flags, reconnectFlags("unless -C or -E is given")...), connFlags()...),
 		Action:    runSub,
 	})
 }
@@ -208,18 +210,26 @@ func runSub(c *cli.Context) error {
 		}
 		ro.log.sinks = append(ro.log.sinks, d.event)
 	}
-	ctx, stopSignals := signal.NotifyContext(c.Context, os.Interrupt)
-	defer stopSignals()
-	var flushErr error
-	conn, _, err := openSession(ctx, s, sessionOptions{
-		onPublish: run.onPublish,
-		log:       ro.log,
-		onIdle:    flushOnIdle(out, &flushErr),
-	})
+	rc, err := readReconnect(c, ss.count == 0 && !ss.exitOnSubscribed)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	ctx, stopSignals := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+	var flushErr error
+	opts := sessionOptions{
+		onPublish: run.onPublish,
+		log:       ro.log,
+		onIdle:    flushOnIdle(out, &flushErr),
+		// Resuming keeps the ids of QoS 2 messages awaiting PUBREL, so a
+		// message the broker sends again is not printed twice.
+		resumable: rc.enabled,
+	}
+	conn, _, err := openSession(ctx, s, opts)
+	if err != nil {
+		return err
+	}
+	defer func() { conn.Close() }()
 	if err := subscribeAll(ctx, conn, s, ss, c.App.ErrWriter); err != nil {
 		return err
 	}
@@ -233,13 +243,35 @@ func runSub(c *cli.Context) error {
 		waitC = t.C
 	}
 	var result error
-	select {
-	case <-run.end:
-	case <-ctx.Done(): // Ctrl-C: a normal way to stop
-	case <-conn.Done():
-		return conn.Err()
-	case <-waitC:
-		result = exitf(ExitTimeout, "timed out after %v (-W) with %d messages", ss.wait, run.count())
+wait:
+	for {
+		select {
+		case <-run.end:
+		case <-ctx.Done(): // Ctrl-C: a normal way to stop
+		case <-conn.Done():
+			if !rc.lost(ctx, conn) {
+				return conn.Err()
+			}
+			next, ack, err := rc.redial(ctx, s, opts, conn.TakeState(), conn.Err())
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil // Ctrl-C while reconnecting
+				}
+				return err
+			}
+			conn = next
+			if !ack.SessionPresent() {
+				// The broker forgot us (clean session, or it lost its
+				// state): subscribe again.
+				if err := resubscribe(ctx, conn, s, ss, c.App.ErrWriter); err != nil {
+					return err
+				}
+			}
+			continue wait
+		case <-waitC:
+			result = exitf(ExitTimeout, "timed out after %v (-W) with %d messages", ss.wait, run.count())
+		}
+		break
 	}
 	if err := closeSession(context.WithoutCancel(ctx), conn, s); err != nil && result == nil {
 		result = err
@@ -259,6 +291,13 @@ func (r *subRun) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.printed
+}
+
+// resubscribe subscribes again on a new connection (-U is not repeated).
+func resubscribe(ctx context.Context, conn *mqttwire.Conn, s *connSettings, ss *subSettings, errOut io.Writer) error {
+	again := *ss
+	again.unsubscribe = nil
+	return subscribeAll(ctx, conn, s, &again, errOut)
 }
 
 // subscribeAll sends -U's UNSUBSCRIBE, then one SUBSCRIBE for every -t,

@@ -41,6 +41,11 @@ type ConnConfig struct {
 	// the moment to flush output that OnPublish buffered, so that bursts
 	// are written together and nothing waits on a quiet connection.
 	OnReadIdle func()
+	// Resumable keeps every QoS 1/2 message until it is acknowledged, so
+	// that a session whose connection is lost can be resumed on a new one
+	// (TakeState, ResumeFrom) without losing any. It costs a copy of each
+	// message's payload.
+	Resumable bool
 }
 
 // DefaultInflight is the inflight window when neither the caller nor the
@@ -59,6 +64,9 @@ type Conn struct {
 	local, remote net.Addr
 	br            *bufio.Reader
 	keepAlive     time.Duration
+	// limits are the server's CONNACK limits that a PUBLISH must respect
+	// before it is sent (see conn_limits.go).
+	limits serverLimits
 
 	// Outgoing bytes: producers append under wmu, the writer goroutine
 	// swaps the buffer out and writes it, so packets queued while a write
@@ -98,6 +106,15 @@ type Conn struct {
 	backlog     []backlogged
 	backlogRoom chan struct{}
 	promoteMu   sync.Mutex
+	// ended is set when the session has ended: no new flow may start.
+	ended bool
+	// Resuming (conn_resume.go): flowSeq orders flows; resume is the state
+	// Connect resumes, state what a lost session leaves for the next.
+	flowSeq     uint64
+	resume      *SessionState
+	state       *SessionState
+	resent      int
+	aliasTopics map[uint32]string
 
 	done     chan struct{}
 	failOnce sync.Once
@@ -186,13 +203,36 @@ func (c *Conn) Connect(ctx context.Context, p *Connect) (*Connack, error) {
 	case brokerMax > 0 && window > brokerMax:
 		window = brokerMax
 	}
+	if c.resume != nil {
+		// Every unfinished flow is sent again, whatever the window.
+		window = max(window, len(c.resume.flows))
+	}
 	c.window = make(chan struct{}, min(window, 65535))
+	c.limits = limitsOf(ack, c.v)
+	var resend []Packet
+	if c.resume != nil {
+		c.mu.Lock()
+		resend = c.restoreLocked(ack.SessionPresent())
+		c.mu.Unlock()
+	}
 	c.lastSend.Store(time.Now().UnixNano())
 	c.lastRecv.Store(time.Now().UnixNano())
 	c.wg.Add(3)
 	go c.writeLoop()
 	go c.readLoop()
 	go c.keepAliveLoop()
+	if resend != nil || c.backlogLen() > 0 {
+		// The session is up: if these writes fail it ends, and Done, Err
+		// and TakeState report it like any later failure.
+		for _, p := range resend {
+			if c.enqueue(p, hold, false) != nil {
+				return ack, nil
+			}
+		}
+		if c.promote(hold) == nil {
+			_ = c.Flush()
+		}
+	}
 	return ack, nil
 }
 

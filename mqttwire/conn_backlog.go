@@ -30,8 +30,15 @@ func (c *Conn) PublishQueued(ctx context.Context, p *Publish, done func(PublishR
 	if p.QoS == 0 {
 		return c.PublishHeld(ctx, p, done)
 	}
+	if err := c.checkLimits(p); err != nil {
+		return err
+	}
 	for {
 		c.mu.Lock()
+		if c.ended {
+			c.mu.Unlock()
+			return c.sessionErr()
+		}
 		if len(c.backlog) < MaxBacklog {
 			q := backlogged{p: *p, done: done}
 			// The caller may reuse its buffers: keep our own (a string
@@ -40,7 +47,10 @@ func (c *Conn) PublishQueued(ctx context.Context, p *Publish, done func(PublishR
 			q.p.Properties.List = append([]Property(nil), p.Properties.List...)
 			c.backlog = append(c.backlog, q)
 			c.mu.Unlock()
-			return c.promote(hold)
+			if err := c.promote(hold); err != nil && !(c.cfg.Resumable && c.Err() != nil) {
+				return err
+			}
+			return nil
 		}
 		c.mu.Unlock()
 		// Full: what is held must go out, or no ack will come to make room.
@@ -85,8 +95,21 @@ func (c *Conn) promote(mode sendMode) error {
 		}
 		f := &pendingFlow{kind: TypePublish, qos: q.p.QoS, sent: time.Now(), done: q.done}
 		q.p.PacketID = c.allocID(f)
+		if c.cfg.Resumable {
+			c.flowSeq++
+			f.order = c.flowSeq
+			f.pub = &q.p // already our own copy
+			if q.p.Topic == "" {
+				cp := q.p // the alias goes out alone; the copy names the topic
+				f.pub = &cp
+			}
+			c.noteAlias(f.pub)
+		}
 		c.mu.Unlock()
 		if err := c.enqueue(&q.p, mode, false); err != nil {
+			if c.cfg.Resumable && c.Err() != nil {
+				return err // the flow is in the session's state
+			}
 			c.mu.Lock()
 			delete(c.pending, q.p.PacketID)
 			c.mu.Unlock()

@@ -25,6 +25,14 @@ type pendingFlow struct {
 	sent  time.Time
 	done  func(PublishResult)
 	reply chan Packet
+	// For a Resumable Conn (conn_resume.go): the message, its place in
+	// sending order, whether PUBREC came (so PUBREL is what to resend),
+	// and whether it was resumed from an earlier connection.
+	pub      *Publish
+	order    uint64
+	id       uint16
+	released bool
+	resumed  bool
 }
 
 // allocID reserves a free packet identifier; the caller holds mu. The
@@ -61,6 +69,9 @@ func (c *Conn) PublishHeld(ctx context.Context, p *Publish, done func(PublishRes
 }
 
 func (c *Conn) publish(ctx context.Context, p *Publish, done func(PublishResult), mode sendMode) error {
+	if err := c.checkLimits(p); err != nil {
+		return err
+	}
 	if p.QoS == 0 {
 		return c.enqueue(p, mode, false)
 	}
@@ -82,9 +93,24 @@ func (c *Conn) publish(ctx context.Context, p *Publish, done func(PublishResult)
 	}
 	f := &pendingFlow{kind: TypePublish, qos: p.QoS, sent: time.Now(), done: done}
 	c.mu.Lock()
+	if c.ended {
+		c.mu.Unlock()
+		<-c.window
+		return c.sessionErr()
+	}
 	p.PacketID = c.allocID(f)
+	if c.cfg.Resumable {
+		c.flowSeq++
+		f.order = c.flowSeq
+		f.pub = c.keepCopy(p)
+	}
 	c.mu.Unlock()
 	if err := c.enqueue(p, mode, false); err != nil {
+		if c.cfg.Resumable && c.Err() != nil {
+			// The session ended: the message is in its state, to be sent
+			// again by the next connection.
+			return nil
+		}
 		// If the session ended meanwhile, abortFlows already finished the
 		// flow and freed its window slot; freeing it again would block.
 		c.mu.Lock()
@@ -113,7 +139,11 @@ func (c *Conn) completeFlow(t PacketType, a *Ack) {
 		return // an ack for nothing we sent: nothing to complete
 	}
 	var err error
-	if c.v == V5 && a.ReasonCode.IsError() {
+	// A PUBREL sent again on resume to a broker that had already
+	// completed the flow is answered "Packet Identifier not found": the
+	// broker took the message at PUBREC, so it is delivered.
+	alreadyDone := f.resumed && f.released && a.ReasonCode == CodePacketIDNotFound
+	if c.v == V5 && a.ReasonCode.IsError() && !alreadyDone {
 		reason, _ := a.Properties.String(PropReasonString)
 		err = &AckError{Packet: t, PacketID: a.PacketID, Code: a.ReasonCode, Reason: reason}
 	}
@@ -138,13 +168,22 @@ func (c *Conn) finish(id uint16, f *pendingFlow, err error) {
 // 5.0 reason code refuses the message, which ends the flow there (MQTT 5.0
 // §4.3.3).
 func (c *Conn) receivePubrec(p *Pubrec) error {
-	if c.v == V5 && p.ReasonCode.IsError() {
+	c.mu.Lock()
+	f, known := c.pending[p.PacketID]
+	// A message sent again on resume that the broker already holds under
+	// this id may be answered "Packet Identifier in use" (mochi does): it
+	// has the message, so the flow goes on to PUBREL.
+	held := known && f.resumed && p.ReasonCode == CodePacketIDInUse
+	c.mu.Unlock()
+	if c.v == V5 && p.ReasonCode.IsError() && !held {
 		c.completeFlow(TypePubrec, &p.Ack)
 		return nil
 	}
 	rel := &Pubrel{Ack{PacketID: p.PacketID}}
 	c.mu.Lock()
-	_, known := c.pending[p.PacketID]
+	if f, known = c.pending[p.PacketID]; known {
+		f.released = true
+	}
 	c.mu.Unlock()
 	if !known && c.v == V5 {
 		rel.ReasonCode = CodePacketIDNotFound
@@ -179,6 +218,12 @@ func (c *Conn) abortFlows(err error) {
 	c.pending = make(map[uint16]*pendingFlow)
 	pings := c.pings
 	c.pings = nil
+	c.ended = true
+	if c.cfg.Resumable && c.err != nil {
+		// A lost session: keep its messages for the next connection.
+		c.stashLocked(flows)
+		flows = nil
+	}
 	c.mu.Unlock()
 	for id, f := range flows {
 		if f.kind == TypePublish {

@@ -15,6 +15,7 @@ const (
 	CodeBadUserNameOrPassword     ReasonCode = 0x86
 	CodeNotAuthorized             ReasonCode = 0x87
 	CodeTopicNameInvalid          ReasonCode = 0x90
+	CodePacketIDInUse             ReasonCode = 0x91
 	CodePacketIDNotFound          ReasonCode = 0x92
 	CodePacketTooLarge            ReasonCode = 0x95
 	CodeQoSNotSupported           ReasonCode = 0x9B
