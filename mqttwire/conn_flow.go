@@ -54,7 +54,8 @@ func (c *Conn) allocID(f *pendingFlow) uint16 {
 // behind a write in progress). QoS 1 and 2 first wait (until ctx ends) for
 // room in the inflight window, take a packet identifier (p.PacketID is
 // set) and return once written; done, if not nil, is called from the read
-// goroutine when the flow ends. p is encoded before Publish returns and
+// goroutine when the flow ends, before the flow's window slot is freed, so
+// it must not wait on the Conn. p is encoded before Publish returns and
 // may then be reused.
 func (c *Conn) Publish(ctx context.Context, p *Publish, done func(PublishResult)) error {
 	return c.publish(ctx, p, done, writeNow)
@@ -152,15 +153,17 @@ func (c *Conn) completeFlow(t PacketType, a *Ack) {
 }
 
 func (c *Conn) finish(id uint16, f *pendingFlow, err error) {
+	// The callback runs before the slot is freed, so that once Drain sees
+	// an empty window every callback has returned.
+	if f.done != nil {
+		f.done(PublishResult{PacketID: id, QoS: f.qos, Sent: f.sent, Done: time.Now(), Err: err})
+	}
 	<-c.window
 	if len(c.window) == 0 {
 		select { // wake Drain; a stale signal only makes it look again
 		case c.idle <- struct{}{}:
 		default:
 		}
-	}
-	if f.done != nil {
-		f.done(PublishResult{PacketID: id, QoS: f.qos, Sent: f.sent, Done: time.Now(), Err: err})
 	}
 }
 
