@@ -9,8 +9,10 @@ import (
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
-var benchChecks = []*Check{
-	benchCheck(0), benchCheck(1),
+func benchChecks() []*Check {
+	return []*Check{
+		benchCheck(0), benchCheck(1),
+	}
 }
 
 // benchPayload is the message size of the benchmark: small, like most

@@ -9,16 +9,18 @@ import (
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
-var connectChecks = []*Check{
-	connectVersionCheck(mqttwire.V31),
-	connectVersionCheck(mqttwire.V311),
-	connectVersionCheck(mqttwire.V5),
-	{Name: "connect/credentials", Category: "connect",
-		Verifies: "the broker accepts the given user name and password",
-		Run:      checkCredentials},
-	{Name: "connect/bad-credentials", Category: "connect", Needs: []string{CapAuth},
-		Verifies: "a wrong password is refused with CONNACK 0x04/0x05 (3.1.1) or 0x86/0x87 (5.0)",
-		Run:      checkBadCredentials},
+func connectChecks() []*Check {
+	return []*Check{
+		connectVersionCheck(mqttwire.V31),
+		connectVersionCheck(mqttwire.V311),
+		connectVersionCheck(mqttwire.V5),
+		{Name: "connect/credentials", Category: "connect",
+			Verifies: "the broker accepts the given user name and password",
+			Run:      checkCredentials},
+		{Name: "connect/bad-credentials", Category: "connect", Needs: []string{CapAuth},
+			Verifies: "a wrong password is refused with CONNACK 0x04/0x05 (3.1.1) or 0x86/0x87 (5.0)",
+			Run:      checkBadCredentials},
+	}
 }
 
 // connectVersionCheck reports the probe's CONNECT at version v: accepted,

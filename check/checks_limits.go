@@ -14,23 +14,25 @@ import (
 // MQTT 5.0 §1.5.4): the end of the topic and client id searches.
 const maxString = 65535
 
-var limitChecks = []*Check{
-	{Name: "limits/payload", Category: "limits",
-		Verifies: "the largest payload delivered, up to --max-payload, found by bisection",
-		Extra:    func(Config) time.Duration { return 10 * time.Second },
-		Run:      checkMaxPayload},
-	{Name: "limits/topic-length", Category: "limits",
-		Verifies: "the longest topic name delivered, up to 65535 bytes",
-		Extra:    func(Config) time.Duration { return 5 * time.Second },
-		Run:      checkMaxTopicLength},
-	{Name: "limits/topic-levels", Category: "limits",
-		Verifies: "the deepest topic (most levels) delivered",
-		Extra:    func(Config) time.Duration { return 5 * time.Second },
-		Run:      checkMaxTopicLevels},
-	{Name: "limits/client-id", Category: "limits",
-		Verifies: "the longest client id accepted, up to 65535 bytes (at least 23 required, 3.1.1 §3.1.3.1)",
-		Extra:    func(Config) time.Duration { return 5 * time.Second },
-		Run:      checkMaxClientID},
+func limitChecks() []*Check {
+	return []*Check{
+		{Name: "limits/payload", Category: "limits",
+			Verifies: "the largest payload delivered, up to --max-payload, found by bisection",
+			Extra:    func(Config) time.Duration { return 10 * time.Second },
+			Run:      checkMaxPayload},
+		{Name: "limits/topic-length", Category: "limits",
+			Verifies: "the longest topic name delivered, up to 65535 bytes",
+			Extra:    func(Config) time.Duration { return 5 * time.Second },
+			Run:      checkMaxTopicLength},
+		{Name: "limits/topic-levels", Category: "limits",
+			Verifies: "the deepest topic (most levels) delivered",
+			Extra:    func(Config) time.Duration { return 5 * time.Second },
+			Run:      checkMaxTopicLevels},
+		{Name: "limits/client-id", Category: "limits",
+			Verifies: "the longest client id accepted, up to 65535 bytes (at least 23 required, 3.1.1 §3.1.3.1)",
+			Extra:    func(Config) time.Duration { return 5 * time.Second },
+			Run:      checkMaxClientID},
+	}
 }
 
 // deliverProbe sends one message of a search and says whether it came

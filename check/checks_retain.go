@@ -8,14 +8,16 @@ import (
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
-var retainChecks = []*Check{
-	{Name: "retain/delivered", Category: "retain", Needs: []string{CapRetain},
-		Verifies: "a retained message is stored and sent to a new subscriber with the retain flag, " +
-			"and to an existing subscriber without it (MQTT 5.0 §3.3.1.3)",
-		Run: checkRetainDelivered},
-	{Name: "retain/cleared", Category: "retain", Needs: []string{CapRetain},
-		Verifies: "an empty retained message removes the stored one: a new subscriber gets nothing",
-		Run:      checkRetainCleared},
+func retainChecks() []*Check {
+	return []*Check{
+		{Name: "retain/delivered", Category: "retain", Needs: []string{CapRetain},
+			Verifies: "a retained message is stored and sent to a new subscriber with the retain flag, " +
+				"and to an existing subscriber without it (MQTT 5.0 §3.3.1.3)",
+			Run: checkRetainDelivered},
+		{Name: "retain/cleared", Category: "retain", Needs: []string{CapRetain},
+			Verifies: "an empty retained message removes the stored one: a new subscriber gets nothing",
+			Run:      checkRetainCleared},
+	}
 }
 
 func checkRetainDelivered(ctx context.Context, t *T) error {

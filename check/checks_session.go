@@ -9,11 +9,13 @@ import (
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
-var sessionChecks = []*Check{
-	{Name: "session/persistent", Category: "session", Needs: []string{CapQoS1},
-		Verifies: "QoS 1 messages published while a clean-session-off (5.0: session expiry) client is away " +
-			"are delivered when it returns with Session Present set (the order they come in is reported)",
-		Run: checkPersistentSession},
+func sessionChecks() []*Check {
+	return []*Check{
+		{Name: "session/persistent", Category: "session", Needs: []string{CapQoS1},
+			Verifies: "QoS 1 messages published while a clean-session-off (5.0: session expiry) client is away " +
+				"are delivered when it returns with Session Present set (the order they come in is reported)",
+			Run: checkPersistentSession},
+	}
 }
 
 // queued is how many messages the session check sends while away.

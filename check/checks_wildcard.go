@@ -10,20 +10,22 @@ import (
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
-var wildcardChecks = []*Check{
-	{Name: "wildcard/plus", Category: "wildcard", Needs: []string{CapWildcard},
-		Verifies: "'+' matches exactly one level, empty levels included (MQTT 5.0 §4.7.1.3)",
-		Run: wildcardCheck("a/+/c",
-			[]string{"a/b/c", "a/x/c", "a//c"},
-			[]string{"a/b/b/c", "a/c", "a/b/cx", "ax/b/c"})},
-	{Name: "wildcard/hash", Category: "wildcard", Needs: []string{CapWildcard},
-		Verifies: "'#' matches its parent level and every level below it (MQTT 5.0 §4.7.1.2)",
-		Run: wildcardCheck("a/#",
-			[]string{"a", "a/b", "a/b/c/d", "a/"},
-			[]string{"ab", "b/a"})},
-	{Name: "wildcard/sys", Category: "wildcard", Needs: []string{CapWildcard, CapSys},
-		Verifies: "'#' does not match $SYS topics, which the broker does publish (MQTT 5.0 §4.7.2)",
-		Run:      checkSysNotMatched},
+func wildcardChecks() []*Check {
+	return []*Check{
+		{Name: "wildcard/plus", Category: "wildcard", Needs: []string{CapWildcard},
+			Verifies: "'+' matches exactly one level, empty levels included (MQTT 5.0 §4.7.1.3)",
+			Run: wildcardCheck("a/+/c",
+				[]string{"a/b/c", "a/x/c", "a//c"},
+				[]string{"a/b/b/c", "a/c", "a/b/cx", "ax/b/c"})},
+		{Name: "wildcard/hash", Category: "wildcard", Needs: []string{CapWildcard},
+			Verifies: "'#' matches its parent level and every level below it (MQTT 5.0 §4.7.1.2)",
+			Run: wildcardCheck("a/#",
+				[]string{"a", "a/b", "a/b/c/d", "a/"},
+				[]string{"ab", "b/a"})},
+		{Name: "wildcard/sys", Category: "wildcard", Needs: []string{CapWildcard, CapSys},
+			Verifies: "'#' does not match $SYS topics, which the broker does publish (MQTT 5.0 §4.7.2)",
+			Run:      checkSysNotMatched},
+	}
 }
 
 // wildcardCheck subscribes to filter under the check's topic, publishes

@@ -11,17 +11,19 @@ import (
 // willDelay is the 5.0 Will Delay Interval the delay check asks for.
 const willDelay = 1 * time.Second
 
-var willChecks = []*Check{
-	{Name: "will/abnormal", Category: "will",
-		Verifies: "the will is published when the client's connection drops without DISCONNECT (MQTT 5.0 §3.1.2.5)",
-		Run:      checkWillAbnormal},
-	{Name: "will/clean-disconnect", Category: "will",
-		Verifies: "the will is discarded, not published, after a normal DISCONNECT (MQTT 5.0 §3.1.2.5)",
-		Run:      checkWillClean},
-	{Name: "will/delay", Category: "will", Needs: []string{CapV5},
-		Verifies: "a 5.0 will with Will Delay Interval 1s is published, and not before the delay (MQTT 5.0 §3.1.3.2.2)",
-		Extra:    func(Config) time.Duration { return 3 * willDelay },
-		Run:      checkWillDelay},
+func willChecks() []*Check {
+	return []*Check{
+		{Name: "will/abnormal", Category: "will",
+			Verifies: "the will is published when the client's connection drops without DISCONNECT (MQTT 5.0 §3.1.2.5)",
+			Run:      checkWillAbnormal},
+		{Name: "will/clean-disconnect", Category: "will",
+			Verifies: "the will is discarded, not published, after a normal DISCONNECT (MQTT 5.0 §3.1.2.5)",
+			Run:      checkWillClean},
+		{Name: "will/delay", Category: "will", Needs: []string{CapV5},
+			Verifies: "a 5.0 will with Will Delay Interval 1s is published, and not before the delay (MQTT 5.0 §3.1.3.2.2)",
+			Extra:    func(Config) time.Duration { return 3 * willDelay },
+			Run:      checkWillDelay},
+	}
 }
 
 // withWill adds a will to a CONNECT.

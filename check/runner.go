@@ -157,7 +157,11 @@ func (r *run) runOne(ctx context.Context, c *Check) (res Result) {
 }
 
 // Checks is the whole battery, in the order reports list it.
-func Checks() []*Check {
-	return slices.Concat(connectChecks, pubsubChecks, retainChecks, willChecks, wildcardChecks,
-		sessionChecks, limitChecks, v5Checks, benchChecks)
-}
+func Checks() []*Check { return slices.Clone(allChecks()) }
+
+// allChecks builds the battery on first use, not at start-up: every mqtap
+// command links this package, and only check runs it.
+var allChecks = sync.OnceValue(func() []*Check {
+	return slices.Concat(connectChecks(), pubsubChecks(), retainChecks(), willChecks(), wildcardChecks(),
+		sessionChecks(), limitChecks(), v5Checks(), benchChecks())
+})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 )
@@ -103,20 +104,46 @@ func writeManCommand(w *bufio.Writer, path string, c *cli.Command) {
 	if d := descriptionWithoutExamples(c.Description); d != "" {
 		fmt.Fprintf(w, ".PP\n%s\n", roffText(d))
 	}
-	cats := c.VisibleFlagCategories()
-	if len(cats) == 0 { // urfave/cli makes categories only when some flag has one
+	names, cats := flagCategories(c.VisibleFlags())
+	if len(names) == 0 { // urfave/cli makes categories only when some flag has one
 		for _, f := range c.VisibleFlags() {
 			writeManFlag(w, f)
 		}
 	}
-	for _, cat := range cats {
-		if cat.Name() != "" {
-			fmt.Fprintf(w, ".PP\n.I %s\n", roffQuote(cat.Name()+" flags"))
+	for _, name := range names {
+		if name != "" {
+			fmt.Fprintf(w, ".PP\n.I %s\n", roffQuote(name+" flags"))
 		}
-		for _, f := range cat.Flags() {
+		for _, f := range cats[name] {
 			writeManFlag(w, f)
 		}
 	}
+}
+
+// flagCategories groups flags as urfave/cli's help does: the categories
+// by name ("" first), the flags in each by their help line; none when no
+// flag has a category. c.VisibleFlagCategories would do it, but Run leaves
+// it empty for every command but the one that runs (see setupFor).
+func flagCategories(flags []cli.Flag) (names []string, cats map[string][]cli.Flag) {
+	cats = map[string][]cli.Flag{}
+	for _, f := range flags {
+		cf, ok := f.(cli.CategorizableFlag)
+		if !ok {
+			continue
+		}
+		if _, seen := cats[cf.GetCategory()]; !seen {
+			names = append(names, cf.GetCategory())
+		}
+		cats[cf.GetCategory()] = append(cats[cf.GetCategory()], f)
+	}
+	if len(names) == 1 && names[0] == "" {
+		return nil, nil
+	}
+	slices.Sort(names)
+	for _, fs := range cats {
+		slices.SortFunc(fs, func(a, b cli.Flag) int { return strings.Compare(a.String(), b.String()) })
+	}
+	return names, cats
 }
 
 // writeManFlag writes one flag as a tagged paragraph: its spellings with
@@ -217,14 +244,17 @@ func appendUnique(list []string, s string) []string {
 }
 
 // examplesHeading starts the examples of a UsageText or Description.
-var examplesHeading = regexp.MustCompile(`(?im)^\s*examples?:\s*$`)
+// Compiled on first use: only mqtap man needs it.
+var examplesHeading = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?im)^\s*examples?:\s*$`)
+})
 
 // commandExamples returns the lines under an "Examples:" heading in c's
 // UsageText or Description that run mqtap.
 func commandExamples(c *cli.Command) []string {
 	var out []string
 	for _, text := range []string{c.UsageText, c.Description} {
-		loc := examplesHeading.FindStringIndex(text)
+		loc := examplesHeading().FindStringIndex(text)
 		if loc == nil {
 			continue
 		}
@@ -239,7 +269,7 @@ func commandExamples(c *cli.Command) []string {
 
 // descriptionWithoutExamples drops the examples, which EXAMPLES shows.
 func descriptionWithoutExamples(d string) string {
-	if loc := examplesHeading.FindStringIndex(d); loc != nil {
+	if loc := examplesHeading().FindStringIndex(d); loc != nil {
 		d = d[:loc[0]]
 	}
 	return strings.TrimSpace(d)

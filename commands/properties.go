@@ -195,6 +195,7 @@ func valueFlags(flags []cli.Flag) func(string) bool {
 // rewritten arguments to a copy of itself that does.
 func mosquittoArgs(cmd *cli.Command) *cli.Command {
 	inner := *cmd
+	skipFlagActions([]*cli.Command{&inner})
 	outer := cmd
 	outer.SkipFlagParsing = true
 	outer.Action = func(c *cli.Context) error {

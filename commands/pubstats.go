@@ -35,12 +35,6 @@ func (s *pubStats) resentMessages(n, reconnects int) {
 	s.mu.Unlock()
 }
 
-// missing is the number of QoS 1/2 messages neither acknowledged nor
-// refused.
-func (s *pubStats) missing() int {
-	_, needAck, acked, refused := s.snapshot()
-	return needAck - acked - refused
-}
 
 func (s *pubStats) published(payload int, qos byte) {
 	s.mu.Lock()
