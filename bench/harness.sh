@@ -35,6 +35,7 @@ allow_anonymous true
 max_queued_messages 1000000
 max_inflight_messages 20
 memory_limit 0
+sys_interval 1
 CONF
 	"$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
 	BROKER_PID=$!
@@ -69,6 +70,30 @@ best_of() {
 # report NAME MQTAP_SECONDS MOSQUITTO_SECONDS prints one table row.
 report() {
 	printf '%-38s %10.3f %10.3f %8.2f\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"
+}
+
+# broker_received prints how many PUBLISH packets the broker has taken in
+# so far, from $SYS (updated every second), once the count has settled: a
+# QoS 0 publisher can finish long before the broker has read everything.
+broker_received() {
+	local last="" n
+	for _ in $(seq 60); do
+		sleep 1.1
+		n=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -t '$SYS/broker/publish/messages/received' -C 1 -W 5)
+		[[ $n == "$last" ]] && break
+		last=$n
+	done
+	echo "$n"
+}
+
+# delivered CMD... runs CMD once and prints how many messages the broker
+# received during the run.
+delivered() {
+	local before after
+	before=$(broker_received)
+	"$@" >/dev/null
+	after=$(broker_received)
+	echo $((after - before))
 }
 
 header() {
