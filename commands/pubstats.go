@@ -35,7 +35,6 @@ func (s *pubStats) resentMessages(n, reconnects int) {
 	s.mu.Unlock()
 }
 
-
 func (s *pubStats) published(payload int, qos byte) {
 	s.mu.Lock()
 	s.sent++
