@@ -89,13 +89,34 @@ func (r *Reader) ReadPacket() ([]byte, error) {
 	if size > r.MaxSize {
 		return nil, &TooLargeError{Type: PacketType(hdr[0] >> 4), Size: size, Max: r.MaxSize}
 	}
-	buf := make([]byte, size)
+	if size <= eagerAlloc {
+		buf := make([]byte, size)
+		copy(buf, hdr[:n])
+		if _, err := io.ReadFull(r.r, buf[n:]); err != nil {
+			return nil, unexpected(err)
+		}
+		return buf, nil
+	}
+	// A large length is only a claim: grow the buffer as the bytes arrive,
+	// so five bytes claiming 256 MB cost 64 KiB, not 256 MB.
+	buf := make([]byte, n, eagerAlloc)
 	copy(buf, hdr[:n])
-	if _, err := io.ReadFull(r.r, buf[n:]); err != nil {
-		return nil, unexpected(err)
+	for len(buf) < size {
+		if len(buf) == cap(buf) {
+			buf = append(make([]byte, 0, min(size, 2*cap(buf))), buf...)
+		}
+		end := min(cap(buf), size)
+		if _, err := io.ReadFull(r.r, buf[len(buf):end]); err != nil {
+			return nil, unexpected(err)
+		}
+		buf = buf[:end]
 	}
 	return buf, nil
 }
+
+// eagerAlloc is the largest packet whose buffer is allocated before its
+// bytes arrive.
+const eagerAlloc = 64 << 10
 
 func unexpected(err error) error {
 	if errors.Is(err, io.EOF) {
