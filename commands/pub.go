@@ -277,6 +277,11 @@ func runPub(c *cli.Context) error {
 	}
 	sig := watchSignals(c.Context)
 	defer sig.stop()
+	if ls, ok := src.(*lineSource); ok {
+		// A signal must not wait for the next line of a stdin left open
+		// but quiet. (Nothing has been read yet: Reset loses nothing.)
+		ls.r.Reset(stopReading(sig.input, c.App.Reader))
+	}
 	run, err := newRunOutput(c, s)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -50,3 +51,43 @@ func watchSignals(parent context.Context) *interrupts {
 
 // signalled is how many signals have come.
 func (in *interrupts) signalled() int { return int(in.count.Load()) }
+
+// stopReading returns a reader of r whose Read returns ctx's error once
+// ctx has ended, even while a Read of r is blocked: stdin left open but
+// quiet (pub -l fed by tail -f, say) must not hold up a signal. A Read
+// still blocked then is abandoned, to end with the process.
+func stopReading(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r, res: make(chan ctxRead, 1)}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+	buf []byte // what the Read of r in progress reads into
+	res chan ctxRead
+}
+
+type ctxRead struct {
+	n   int
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err // and never again touch buf: a Read may still own it
+	}
+	if len(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	buf := c.buf[:len(p)]
+	go func() {
+		n, err := c.r.Read(buf)
+		c.res <- ctxRead{n, err}
+	}()
+	select {
+	case r := <-c.res:
+		return copy(p, buf[:r.n]), r.err
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err()
+	}
+}
