@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/mqtap/mqtap/mqttwire"
 )
+
+// latencySamples bounds the ack latencies kept for the percentiles.
+const latencySamples = 1 << 16
 
 // pubStats counts what a pub run sent and what the broker acknowledged.
 // Acks arrive on the session's read goroutine, hence the mutex.
@@ -22,7 +26,11 @@ type pubStats struct {
 	acked     int
 	refused   int
 	firstFail error // first refusal or flow failure
-	latencies []time.Duration
+	// latencies is a uniform sample (reservoir) of at most latencySamples
+	// ack latencies, so a run of any length keeps bounded memory; the
+	// maximum is kept exactly.
+	latencies  []time.Duration
+	maxLatency time.Duration
 	// resent counts messages sent again on a new connection, reconnects
 	// the new connections.
 	resent, reconnects int
@@ -53,7 +61,13 @@ func (s *pubStats) done(r mqttwire.PublishResult) {
 	switch {
 	case r.Err == nil:
 		s.acked++
-		s.latencies = append(s.latencies, r.Done.Sub(r.Sent))
+		lat := r.Done.Sub(r.Sent)
+		s.maxLatency = max(s.maxLatency, lat)
+		if len(s.latencies) < latencySamples {
+			s.latencies = append(s.latencies, lat)
+		} else if j := rand.IntN(s.acked); j < latencySamples {
+			s.latencies[j] = lat
+		}
 	case errors.As(r.Err, &ae):
 		s.refused++
 		if s.firstFail == nil {
@@ -102,7 +116,7 @@ func (s *pubStats) writeSummary(w io.Writer) {
 	l := slices.Clone(s.latencies)
 	slices.Sort(l)
 	pct := func(p float64) time.Duration { return l[min(len(l)-1, int(p*float64(len(l))))] }
-	fmt.Fprintf(w, "acknowledged %d: latency p50 %v, p99 %v, max %v\n", len(l), roundDur(pct(0.50)), roundDur(pct(0.99)), roundDur(l[len(l)-1]))
+	fmt.Fprintf(w, "acknowledged %d: latency p50 %v, p99 %v, max %v\n", s.acked, roundDur(pct(0.50)), roundDur(pct(0.99)), roundDur(s.maxLatency))
 }
 
 func roundDur(d time.Duration) time.Duration {
