@@ -46,12 +46,22 @@ type subscribedHook struct {
 	mqtt.HookBase
 	mu   sync.Mutex
 	subs map[string]int // filter → subscriptions seen
+	pubs map[string]int // topic → messages published to subscribers
 	cond *sync.Cond
 }
 
 func (h *subscribedHook) ID() string { return "test-subscribed" }
 func (h *subscribedHook) Provides(b byte) bool {
-	return b == mqtt.OnSubscribed
+	return b == mqtt.OnSubscribed || b == mqtt.OnPublished
+}
+
+// OnPublished runs after mochi has handed a message to the subscribers,
+// which it does only after acknowledging it to the publisher.
+func (h *subscribedHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
+	h.mu.Lock()
+	h.pubs[pk.TopicName]++
+	h.cond.Broadcast()
+	h.mu.Unlock()
 }
 
 func (h *subscribedHook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
@@ -88,14 +98,26 @@ func (h *authHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
 // waitSubscribed waits until filter has had n subscriptions in total.
 func (b *testBroker) waitSubscribed(t *testing.T, filter string, n int) {
 	t.Helper()
+	b.waitHook(t, b.hook.subs, filter, n, "subscription to")
+}
+
+// waitPublished waits until n messages to topic have gone to the
+// subscribers: a publisher's PUBACK comes before that.
+func (b *testBroker) waitPublished(t *testing.T, topic string, n int) {
+	t.Helper()
+	b.waitHook(t, b.hook.pubs, topic, n, "message published to")
+}
+
+func (b *testBroker) waitHook(t *testing.T, counts map[string]int, key string, n int, what string) {
+	t.Helper()
 	deadline := time.Now().Add(waitFor)
 	timer := time.AfterFunc(waitFor, func() { b.hook.mu.Lock(); b.hook.cond.Broadcast(); b.hook.mu.Unlock() })
 	defer timer.Stop()
 	b.hook.mu.Lock()
 	defer b.hook.mu.Unlock()
-	for b.hook.subs[filter] < n {
+	for counts[key] < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("no subscription to %q within %v", filter, waitFor)
+			t.Fatalf("no %s %q within %v", what, key, waitFor)
 		}
 		b.hook.cond.Wait()
 	}
@@ -109,7 +131,7 @@ func startBroker(t *testing.T, o brokerOptions) *testBroker {
 		o.caps(opts.Capabilities)
 	}
 	srv := mqtt.New(opts)
-	h := &subscribedHook{subs: map[string]int{}}
+	h := &subscribedHook{subs: map[string]int{}, pubs: map[string]int{}}
 	h.cond = sync.NewCond(&h.mu)
 	if err := srv.AddHook(h, nil); err != nil {
 		t.Fatal(err)
