@@ -22,6 +22,7 @@ type SessionState struct {
 	backlog []backlogged   // messages not sent yet, in order
 	inQoS2  map[uint16]bool
 	nextID  uint16
+	aliases map[uint32]string // topic alias → topic, as last sent
 }
 
 // Unacked is the number of messages sent but not acknowledged: they are
@@ -89,7 +90,7 @@ func (c *Conn) stashLocked(flows map[uint16]*pendingFlow) {
 		c.state, c.resume = c.resume, nil
 		return
 	}
-	st := &SessionState{backlog: c.backlog, inQoS2: c.inQoS2, nextID: c.nextID}
+	st := &SessionState{backlog: c.backlog, inQoS2: c.inQoS2, nextID: c.nextID, aliases: c.aliasTopics}
 	c.backlog = nil
 	for id, f := range flows {
 		if f.kind == TypePublish {
@@ -159,6 +160,15 @@ func (c *Conn) restoreLocked(present bool) []Packet {
 		q.Properties.List = slices.DeleteFunc(slices.Clone(q.Properties.List),
 			func(p Property) bool { return p.ID == PropTopicAlias })
 		out = append(out, &q)
+	}
+	// A waiting message that sends its alias alone names its topic
+	// again: the alias it relies on ended with the old connection, and
+	// the first one to go out sets it up anew.
+	c.aliasTopics = st.aliases
+	for i := range st.backlog {
+		if q := &st.backlog[i].p; q.Topic == "" {
+			c.noteAlias(q)
+		}
 	}
 	c.backlog = append(st.backlog, c.backlog...)
 	c.resent = len(out)

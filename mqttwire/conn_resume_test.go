@@ -190,3 +190,52 @@ func TestConnNotResumable(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 }
+
+// TestConnResumeTopicAlias: messages that send a topic alias alone name
+// their topic again on the new connection, where the alias is unknown.
+func TestConnResumeTopicAlias(t *testing.T) {
+	ack := &mqttwire.Connack{}
+	ack.Properties.AddInt(mqttwire.PropTopicAliasMaximum, 5)
+	cfg := mqttwire.ConnConfig{Resumable: true, MaxInflight: 1}
+	conn, b := connect(t, mqttwire.V5, cfg, ack)
+	ctx := ctxT(t)
+	for i, name := range []string{"a", "b", "c"} {
+		p := &mqttwire.Publish{Topic: "sensors/t", QoS: 1, Payload: []byte(name)}
+		if i > 0 {
+			p.Topic = "" // the alias alone, as pub sends after the first
+		}
+		p.Properties.AddInt(mqttwire.PropTopicAlias, 1)
+		if err := conn.PublishQueued(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Flush()
+	if p := b.read().(*mqttwire.Publish); p.Topic != "sensors/t" {
+		t.Fatalf("first PUBLISH topic %q", p.Topic)
+	}
+	b.c.Close()
+	<-conn.Done()
+	st := conn.TakeState()
+
+	nc, b2 := dialPair(t, mqttwire.V5)
+	conn2 := mqttwire.NewConn(nc, cfg)
+	conn2.ResumeFrom(st)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := conn2.Connect(ctx, &mqttwire.Connect{ProtocolLevel: 5, ClientID: "c"})
+		errc <- err
+	}()
+	b2.read()
+	b2.write(ack)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn2.Close() })
+	for _, name := range []string{"a", "b", "c"} {
+		p := b2.read().(*mqttwire.Publish)
+		if string(p.Payload) != name || p.Topic != "sensors/t" {
+			t.Fatalf("%s went out as %q with topic %q", name, p.Payload, p.Topic)
+		}
+		b2.write(&mqttwire.Puback{Ack: mqttwire.Ack{PacketID: p.PacketID}})
+	}
+}
