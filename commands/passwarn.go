@@ -18,9 +18,10 @@ func (s *connSettings) warnPassword() {
 }
 
 // warnPlainPassword writes one line to w when the CONNECT carries a
-// password (password set) that would cross the network in clear: over
-// plain TCP or WebSocket to a host that is not this machine. It does no DNS lookup: a name other
-// than localhost counts as remote. It reports whether it warned.
+// password that would cross the network in clear: over plain TCP or
+// WebSocket to a host that is not this machine. It does no DNS lookup: a
+// name other than localhost counts as remote. It reports whether it
+// warned.
 func warnPlainPassword(w io.Writer, e transport.Endpoint, password bool) bool {
 	if w == nil || !password || e.Scheme.Secure() || isLocalHost(e.Host) {
 		return false

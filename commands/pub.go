@@ -67,6 +67,7 @@ func Pub() *cli.Command {
 		&cli.IntFlag{Name: flagTopicAlias, Category: v5, Usage: "topic alias: sent with the topic once, then alone"},
 		&cli.BoolFlag{Name: flagVerbose, Aliases: []string{"v"}, Category: "Output", Usage: "show every packet: Wireshark's packet-list line and tree"},
 		&cli.BoolFlag{Name: flagSummary, Category: "Output", Usage: "print totals and ack latencies on stderr (always on a terminal)"},
+		&cli.DurationFlag{Name: flagGrace, Value: 10 * time.Second, Category: "Reconnect", Usage: "on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements"},
 	}
 	return mosquittoArgs(&cli.Command{
 		Name:      "pub",
@@ -275,6 +276,9 @@ func runPub(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Duration(flagGrace) < 0 {
+		return usageError("--%s %v: want 0 or more", flagGrace, c.Duration(flagGrace))
+	}
 	sig := watchSignals(c.Context)
 	defer sig.stop()
 	if ls, ok := src.(*lineSource); ok {
@@ -355,12 +359,9 @@ var errInterrupted = exitf(ExitTimeout, "interrupted twice")
 // drain waits for every acknowledgement: at most timeout, or at most
 // grace once a signal has come; a second signal ends it at once.
 func drain(sig *interrupts, conn *mqttwire.Conn, timeout, grace time.Duration) error {
-	if sig.input.Err() != nil {
-		timeout = min(timeout, grace)
-	}
 	ctx, cancel := context.WithTimeout(sig.hard, timeout)
 	defer cancel()
-	// A first signal during the wait shortens it to --grace.
+	// A first signal (before or during the wait) shortens it to --grace.
 	stop := context.AfterFunc(sig.input, func() {
 		t := time.AfterFunc(grace, cancel)
 		context.AfterFunc(ctx, func() { t.Stop() })

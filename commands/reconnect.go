@@ -17,8 +17,10 @@ const (
 	flagReconnect        = "reconnect"
 	flagReconnectMax     = "reconnect-max"
 	flagReconnectTimeout = "reconnect-timeout"
-	flagGrace            = "grace"
 )
+
+// flagGrace (pub) bounds the wait for acknowledgements after a signal.
+const flagGrace = "grace"
 
 // firstBackoff is the pause before the second attempt; each later pause
 // doubles, up to --reconnect-max.
@@ -30,7 +32,6 @@ func reconnectFlags(defaultNote string) []cli.Flag {
 		&cli.BoolFlag{Name: flagReconnect, Category: cat, Usage: "when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on " + defaultNote + "; --reconnect=false turns it off)"},
 		&cli.DurationFlag{Name: flagReconnectMax, Value: 30 * time.Second, Category: cat, Usage: "longest pause between reconnect attempts (backoff from 100ms, with jitter)"},
 		&cli.DurationFlag{Name: flagReconnectTimeout, Value: 5 * time.Minute, Category: cat, Usage: "give up after this long without a connection (0: never)"},
-		&cli.DurationFlag{Name: flagGrace, Value: 10 * time.Second, Category: cat, Usage: "on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements"},
 	}
 }
 
@@ -57,9 +58,6 @@ func readReconnect(c *cli.Context, defaultOn bool) (*reconnector, error) {
 	}
 	if r.giveUp < 0 {
 		return nil, usageError("--%s %v: want 0 (never) or more", flagReconnectTimeout, r.giveUp)
-	}
-	if c.Duration(flagGrace) < 0 {
-		return nil, usageError("--%s %v: want 0 or more", flagGrace, c.Duration(flagGrace))
 	}
 	return r, nil
 }

@@ -65,9 +65,9 @@ _mqtap_flag() {
 	"mqtap_pub --message-expiry") _mqtap_sets="-" ;;
 	"mqtap_pub --payload-format") _mqtap_sets="payload_format" ;;
 	"mqtap_pub --topic-alias") _mqtap_sets="-" ;;
+	"mqtap_pub --grace") _mqtap_sets="-" ;;
 	"mqtap_pub --reconnect-max") _mqtap_sets="-" ;;
 	"mqtap_pub --reconnect-timeout") _mqtap_sets="-" ;;
-	"mqtap_pub --grace") _mqtap_sets="-" ;;
 	"mqtap_pub --host"|"mqtap_pub -h") _mqtap_sets="-" ;;
 	"mqtap_pub --port"|"mqtap_pub -p") _mqtap_sets="-" ;;
 	"mqtap_pub --url"|"mqtap_pub -L") _mqtap_sets="-" ;;
@@ -104,7 +104,6 @@ _mqtap_flag() {
 	"mqtap_sub --output"|"mqtap_sub -o") _mqtap_sets="output" ;;
 	"mqtap_sub --reconnect-max") _mqtap_sets="-" ;;
 	"mqtap_sub --reconnect-timeout") _mqtap_sets="-" ;;
-	"mqtap_sub --grace") _mqtap_sets="-" ;;
 	"mqtap_sub --host"|"mqtap_sub -h") _mqtap_sets="-" ;;
 	"mqtap_sub --port"|"mqtap_sub -p") _mqtap_sets="-" ;;
 	"mqtap_sub --url"|"mqtap_sub -L") _mqtap_sets="-" ;;
@@ -222,12 +221,12 @@ _mqtap_cmd() {
 		;;
 	mqtap_pub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --summary --reconnect --reconnect-max --reconnect-timeout --grace --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --summary --grace --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_sub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --reconnect --reconnect-max --reconnect-timeout --grace --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_check)

@@ -116,11 +116,11 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_pub --topic-alias'
 			echo 1
+		case 'mqtap_pub --grace'
+			echo 1
 		case 'mqtap_pub --reconnect-max'
 			echo 1
 		case 'mqtap_pub --reconnect-timeout'
-			echo 1
-		case 'mqtap_pub --grace'
 			echo 1
 		case 'mqtap_pub --host' 'mqtap_pub -h'
 			echo 1
@@ -193,8 +193,6 @@ function __mqtap_arity --argument-names path flag
 		case 'mqtap_sub --reconnect-max'
 			echo 1
 		case 'mqtap_sub --reconnect-timeout'
-			echo 1
-		case 'mqtap_sub --grace'
 			echo 1
 		case 'mqtap_sub --host' 'mqtap_sub -h'
 			echo 1
@@ -582,10 +580,10 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'payload-format' -d 'payload form
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'topic-alias' -d 'topic alias: sent with the topic once, then alone' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'v' -l 'verbose' -d 'show every packet: Wireshark'\''s packet-list line and tree'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'summary' -d 'print totals and ack latencies on stderr (always on a terminal)'
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'grace' -d 'on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'reconnect' -d 'when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on for -l and --count; --reconnect=false turns it off)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'reconnect-max' -d 'longest pause between reconnect attempts (backoff from 100ms, with jitter)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'reconnect-timeout' -d 'give up after this long without a connection (0: never)' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'grace' -d 'on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x
@@ -640,7 +638,6 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'o' -l 'output' -d 'text, json, j
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect' -d 'when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on unless -C or -E is given; --reconnect=false turns it off)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect-max' -d 'longest pause between reconnect attempts (backoff from 100ms, with jitter)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect-timeout' -d 'give up after this long without a connection (0: never)' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'grace' -d 'on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x

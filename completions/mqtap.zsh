@@ -193,10 +193,10 @@ _mqtap_cmd_mqtap_pub() {
 		'(--verbose -v)--verbose[show every packet: Wireshark'\''s packet-list line and tree]' \
 		'(--verbose -v)-v[show every packet: Wireshark'\''s packet-list line and tree]' \
 		'(--summary)--summary[print totals and ack latencies on stderr (always on a terminal)]' \
+		'(--grace)--grace=[on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements]:value: ' \
 		'(--reconnect)--reconnect[when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on for -l and --count; --reconnect=false turns it off)]' \
 		'(--reconnect-max)--reconnect-max=[longest pause between reconnect attempts (backoff from 100ms, with jitter)]:value: ' \
 		'(--reconnect-timeout)--reconnect-timeout=[give up after this long without a connection (0: never)]:value: ' \
-		'(--grace)--grace=[on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements]:value: ' \
 		'(--host -h)--host=[broker host]:value: ' \
 		'(--host -h)-h[broker host]:value: ' \
 		'(--port -p)--port=[broker port]:value: ' \
@@ -281,7 +281,6 @@ _mqtap_cmd_mqtap_sub() {
 		'(--reconnect)--reconnect[when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on unless -C or -E is given; --reconnect=false turns it off)]' \
 		'(--reconnect-max)--reconnect-max=[longest pause between reconnect attempts (backoff from 100ms, with jitter)]:value: ' \
 		'(--reconnect-timeout)--reconnect-timeout=[give up after this long without a connection (0: never)]:value: ' \
-		'(--grace)--grace=[on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements]:value: ' \
 		'(--host -h)--host=[broker host]:value: ' \
 		'(--host -h)-h[broker host]:value: ' \
 		'(--port -p)--port=[broker port]:value: ' \
