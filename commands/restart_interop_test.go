@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,20 +180,6 @@ func (c *restartCounter) missing(n int) ([]string, int) {
 	return first, count
 }
 
-// buildMqtapCommand builds the mqtap command into a temporary directory.
-func buildMqtapCommand(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "mqtap")
-	// go test puts its own go first in PATH.
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/mqtap/mqtap").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-var restartDelivery = regexp.MustCompile(`delivery: sent (\d+), acknowledged (\d+), refused (\d+), resent (\d+) \((\d+) reconnects\), not acknowledged (\d+)`)
-
 // TestPubSurvivesBrokerRestarts is the issue's CI check: `pub -l -q 1` of
 // 50k lines while a real mosquitto with persistence is stopped and
 // started again twice, mid-stream; a subscriber with a persistent session
@@ -204,7 +189,7 @@ func TestPubSurvivesBrokerRestarts(t *testing.T) {
 	const topic = "restarts/lines"
 	start := time.Now()
 	m := newRestartingMosquitto(t)
-	bin := buildMqtapCommand(t)
+	bin := mqtapBinary(t)
 
 	// The subscriber is the mqtap command in a process of its own, so that
 	// the test can stop it (in-process, only -C, -W or a signal ends sub).
@@ -312,12 +297,9 @@ func TestPubSurvivesBrokerRestarts(t *testing.T) {
 	if c := strings.Count(res.errOut, "mqtap: reconnected"); c < 2 {
 		t.Errorf("%d reconnects, want 2 at least; stderr:\n%s", c, res.errOut)
 	}
-	d := restartDelivery.FindStringSubmatch(res.errOut)
-	if d == nil {
-		t.Fatalf("no delivery line; stderr:\n%s", res.errOut)
-	}
-	if d[1] != strconv.Itoa(n) || d[2] != strconv.Itoa(n) || d[3] != "0" || d[6] != "0" {
-		t.Errorf("%s; want sent and acknowledged %d, nothing refused or unacknowledged", d[0], n)
+	d := parsePubSummary(t, res.errOut)
+	if d.sent != n || d.acked != n || d.refused != 0 || d.unack != 0 {
+		t.Errorf("summary %+v; want sent and acknowledged %d, nothing refused or unacknowledged", d, n)
 	}
 
 	// Every line arrives at least once: QoS 1 may bring some twice.
@@ -349,7 +331,7 @@ func TestPubSurvivesBrokerRestarts(t *testing.T) {
 		}
 	}
 	got.mu.Unlock()
-	t.Logf("%v: %d lines, %d duplicates (%d lines more than once); %s", time.Since(start).Round(time.Millisecond), n, dups, twice, d[0])
+	t.Logf("%v: %d lines, %d duplicates (%d lines more than once); resent %d in %d reconnects", time.Since(start).Round(time.Millisecond), n, dups, twice, d.resent, d.reconnects)
 	t.Logf("publisher:\n%s", strings.TrimSpace(res.errOut))
 	t.Logf("subscriber:\n%s", strings.TrimSpace(subErr.String()))
 }

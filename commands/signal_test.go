@@ -26,34 +26,28 @@ import (
 
 // builtBinary is the mqtap binary the subprocess tests run.
 var builtBinary struct {
-	once sync.Once
-	path string
-	err  error
+	once      sync.Once
+	dir, path string
+	err       error
 }
 
-// binDirPrefix names the directories the binary is built in; the test
-// process's pid follows.
-const binDirPrefix = "mqtap-test-bin-"
-
 // mqtapBinary builds mqtap (the module root is the parent of this package)
-// on first use and returns its path. Without a TestMain there is no hook
-// after the last test: the directory is left behind, and removed by the
-// next run once its test process is gone.
+// on first use and returns its path; TestMain removes it.
 func mqtapBinary(t *testing.T) string {
 	t.Helper()
 	builtBinary.once.Do(func() {
-		removeStaleBinaries()
 		// go test puts its own GOROOT/bin first on the PATH.
 		goCmd, err := exec.LookPath("go")
 		if err != nil {
 			builtBinary.err = err
 			return
 		}
-		dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", binDirPrefix, os.Getpid()))
+		dir, err := os.MkdirTemp("", "mqtap-test-bin-")
 		if err != nil {
 			builtBinary.err = err
 			return
 		}
+		builtBinary.dir = dir
 		path := filepath.Join(dir, "mqtap")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
@@ -71,17 +65,13 @@ func mqtapBinary(t *testing.T) string {
 	return builtBinary.path
 }
 
-// removeStaleBinaries removes the binaries earlier runs left behind, those
-// whose test process has ended.
-func removeStaleBinaries() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), binDirPrefix+"*"))
-	for _, dir := range dirs {
-		pidStr, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(dir), binDirPrefix), "-")
-		pid, err := strconv.Atoi(pidStr)
-		if ok && err == nil && pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
-			os.RemoveAll(dir)
-		}
+// TestMain removes the binary the subprocess tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.dir != "" {
+		os.RemoveAll(builtBinary.dir)
 	}
+	os.Exit(code)
 }
 
 // proc is one mqtap subprocess.
