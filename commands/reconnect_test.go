@@ -2,15 +2,19 @@ package commands_test
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 	"github.com/mqtap/mqtap/commands"
+	"github.com/mqtap/mqtap/mqttwire"
 )
 
 // received counts the payloads an in-process subscriber gets on a topic.
@@ -179,5 +183,36 @@ func TestReconnectGivesUp(t *testing.T) {
 		if !strings.Contains(res.errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.errOut)
 		}
+	}
+}
+
+// TestSubReconnectsBeforeSuback: the first connection drops after the
+// SUBSCRIBE, with no SUBACK. The subscriber reconnects, subscribes again
+// (the broker says its session is present, but the subscription was
+// never confirmed) and gets the message.
+func TestSubReconnectsBeforeSuback(t *testing.T) {
+	var conns atomic.Int32
+	port := fakeServer(t, func(c net.Conn) {
+		first := conns.Add(1) == 1
+		if _, err := readPacket(c, mqttwire.V311); err != nil {
+			return
+		}
+		b, _ := mqttwire.Encode(&mqttwire.Connack{AckFlags: 1}, mqttwire.V311) // session present
+		c.Write(b)
+		p, err := readPacket(c, mqttwire.V311)
+		s, ok := p.(*mqttwire.Subscribe)
+		if err != nil || !ok || first {
+			return // the first connection ends here, before SUBACK
+		}
+		b, _ = mqttwire.Encode(&mqttwire.Suback{PacketID: s.PacketID, ReasonCodes: []mqttwire.ReasonCode{0}}, mqttwire.V311)
+		c.Write(b)
+		b, _ = mqttwire.Encode(&mqttwire.Publish{Topic: "a", Payload: []byte("after resubscribe")}, mqttwire.V311)
+		c.Write(b)
+		io.Copy(io.Discard, c)
+	})
+	res := mqtap(nil, "sub", "-h", "127.0.0.1", "-p", port, "-t", "a", "-C", "1", "--reconnect", "--reconnect-max", "100ms")
+	expectCode(t, res, 0)
+	if res.out != "after resubscribe\n" || conns.Load() != 2 {
+		t.Errorf("%d connections, output %q, stderr %q", conns.Load(), res.out, res.errOut)
 	}
 }

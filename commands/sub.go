@@ -230,8 +230,14 @@ func runSub(c *cli.Context) error {
 		return err
 	}
 	defer func() { conn.Close() }()
+	// subscribed is false until a SUBACK came: a connection lost before
+	// that is reconnected like any other, and subscribes again.
+	subscribed := true
 	if err := subscribeAll(ctx, conn, s, ss, c.App.ErrWriter); err != nil {
-		return err
+		if ss.exitOnSubscribed || !rc.lost(ctx, conn) {
+			return err
+		}
+		subscribed = false
 	}
 	if ss.exitOnSubscribed {
 		return closeSession(ctx, conn, s)
@@ -260,12 +266,14 @@ wait:
 				return err
 			}
 			conn = next
-			if !ack.SessionPresent() {
+			if !ack.SessionPresent() || !subscribed {
 				// The broker forgot us (clean session, or it lost its
-				// state): subscribe again.
-				if err := resubscribe(ctx, conn, s, ss, c.App.ErrWriter); err != nil {
+				// state), or never answered: subscribe again.
+				err := resubscribe(ctx, conn, s, ss, c.App.ErrWriter)
+				if err != nil && !rc.lost(ctx, conn) {
 					return err
 				}
+				subscribed = err == nil
 			}
 			continue wait
 		case <-waitC:
