@@ -192,19 +192,23 @@ func valueFlags(flags []cli.Flag) func(string) bool {
 
 // mosquittoArgs lets cmd take mosquitto's multi-word -D: urfave/cli gives a
 // flag one word, so the command parses no flags itself and hands the
-// rewritten arguments to a copy of itself that does.
+// rewritten arguments to a copy of itself that does. The copy is made when
+// the command runs, not here: by then App.Setup and quietUsage have given
+// the command its no-comma-splitting slice flags and its one-line usage
+// errors, and a copy made earlier would parse without them.
 func mosquittoArgs(cmd *cli.Command) *cli.Command {
-	inner := *cmd
-	skipFlagActions([]*cli.Command{&inner})
-	outer := cmd
-	outer.SkipFlagParsing = true
-	outer.Action = func(c *cli.Context) error {
+	action := cmd.Action
+	cmd.SkipFlagParsing = true
+	cmd.Action = func(c *cli.Context) error {
 		parent := c
 		if l := c.Lineage(); len(l) > 1 {
 			parent = l[1]
 		}
+		inner := *c.Command
+		inner.SkipFlagParsing = false
+		inner.Before, inner.Action = nil, action
+		skipFlagActions([]*cli.Command{&inner})
 		ictx := cli.NewContext(c.App, nil, parent)
-		inner.HelpName = outer.HelpName
 		ictx.Command = &inner
 		joined, err := joinPropertyArgs(c.Args().Slice(), valueFlags(inner.Flags))
 		if err != nil {
@@ -213,5 +217,5 @@ func mosquittoArgs(cmd *cli.Command) *cli.Command {
 		args := append([]string{inner.Name}, joined...)
 		return inner.Run(ictx, args...)
 	}
-	return outer
+	return cmd
 }

@@ -14,7 +14,7 @@ import (
 func TestSubFormats(t *testing.T) {
 	b := startBroker(t, brokerOptions{})
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-V", "5", "-t", "fmt/a", "-m", `{"x":1}`, "-r", "-q", "1",
-		"--content-type", "application/json", "--user-property", "k=v", "-D", "publish", "user-property", "k2", "v2",
+		"--content-type", "application/json", "--user-property", "k=v,w", "-D", "publish", "user-property", "k2", "v2",
 		"--response-topic", "re/ply", "--correlation-data", "corr", "--message-expiry", "300", "--payload-format", "1"), 0)
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "fmt/skip", "-m", "skipped", "-r"), 0)
 	sub := func(args ...string) string {
@@ -27,7 +27,7 @@ func TestSubFormats(t *testing.T) {
 		{"%t|%p|%q|%r|%l", `fmt/a|{"x":1}|1|1|7`},
 		{"%x %X", "7b2278223a317d 7B2278223A317D"},
 		// -D properties come before the flags' ones.
-		{"%C;%R;%D;%F;%P", "application/json;re/ply;corr;1;k2:v2 k:v"},
+		{"%C;%R;%D;%F;%P", "application/json;re/ply;corr;1;k2:v2 k:v,w"},
 		{`[%10t][%-6l]\t%%@@`, "[     fmt/a][7     ]\t%@"},
 		{"%m", "1"},
 	}
