@@ -4,8 +4,8 @@
 # (the same for mosquitto), and N one-message `mqtap pub` against
 # `mosquitto_pub` on the same private mosquitto. mqtap is timed twice: as
 # `go build` (and `go install`) makes it, and as the release is built
-# (goreleaser.yaml: CGO_ENABLED=0 -trimpath -s -w), which is not
-# dynamically linked and so starts faster. Prints the best total of ROUNDS
+# (goreleaser.yaml: CGO_ENABLED=0 -trimpath -s -w, tag urfave_cli_no_docs),
+# which is not dynamically linked and so starts faster. Prints the best total of ROUNDS
 # rounds, the milliseconds per process and the ratio (mqtap / mosquitto;
 # below 1 means mqtap is faster). hyperfine is used when installed.
 #
@@ -15,7 +15,7 @@ source "$(dirname "$0")/harness.sh"
 
 N=${N:-200}
 echo "building mqtap as the release does..." >&2
-(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$WORK/mqtap-release" .)
+(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags "-s -w" -o "$WORK/mqtap-release" .)
 MQTAP_RELEASE=$WORK/mqtap-release
 start_broker
 
