@@ -7,44 +7,33 @@ package pcapout
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // maxSegment is the largest TCP payload per frame; bigger MQTT packets are
 // split, as TCP would, and reassembled by the reader.
 const maxSegment = 16384
 
-// The MAC addresses of the two synthetic interfaces (locally administered).
-var (
-	clientMAC = net.HardwareAddr{0x02, 0, 0, 0, 0, 1}
-	serverMAC = net.HardwareAddr{0x02, 0, 0, 0, 0, 2}
-)
-
 // Writer writes one TCP conversation between a client and a server.
 type Writer struct {
 	bw             *bufio.Writer
-	pw             *pcapgo.Writer
 	client, server *net.TCPAddr
 	cliSeq, srvSeq uint32 // next sequence number each side sends
 	ipID           uint16
-	buf            gopacket.SerializeBuffer
+	rec            []byte // the record being built, reused
 }
 
 // NewWriter writes the pcap file header to w.
 func NewWriter(w io.Writer) (*Writer, error) {
+	// bufio.NewWriter hands back a big enough *bufio.Writer as is, which
+	// callers rely on to flush records out promptly.
 	bw := bufio.NewWriter(w)
-	pw := pcapgo.NewWriterNanos(bw)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+	if _, err := bw.Write(fileHeader()); err != nil {
 		return nil, err
 	}
-	return &Writer{bw: bw, pw: pw, buf: gopacket.NewSerializeBuffer()}, nil
+	return &Writer{bw: bw}, nil
 }
 
 // tcpAddr reads an address as TCP; a non-TCP address (a test pipe) maps to
@@ -83,15 +72,8 @@ func (w *Writer) Packet(t time.Time, fromClient bool, local, remote net.Addr, pa
 	return nil
 }
 
-const (
-	flagSYN = 1 << iota
-	flagACK
-	flagPSH
-	flagFIN
-)
-
 // segment writes one frame. SYN and FIN take a sequence number each.
-func (w *Writer) segment(t time.Time, fromClient bool, flags int, payload []byte) error {
+func (w *Writer) segment(t time.Time, fromClient bool, flags uint8, payload []byte) error {
 	src, dst := w.client, w.server
 	srcMAC, dstMAC := clientMAC, serverMAC
 	seq, ack := &w.cliSeq, w.srvSeq
@@ -99,39 +81,26 @@ func (w *Writer) segment(t time.Time, fromClient bool, flags int, payload []byte
 		src, dst, srcMAC, dstMAC = dst, src, dstMAC, srcMAC
 		seq, ack = &w.srvSeq, w.cliSeq
 	}
-	tcp := &layers.TCP{
-		SrcPort: layers.TCPPort(src.Port), DstPort: layers.TCPPort(dst.Port),
-		Seq: *seq, Ack: ack, Window: 65535,
-		SYN: flags&flagSYN != 0, ACK: flags&flagACK != 0, PSH: flags&flagPSH != 0, FIN: flags&flagFIN != 0,
+	if flags&flagACK == 0 {
+		ack = 0
 	}
-	if !tcp.ACK {
-		tcp.Ack = 0
-	}
-	eth := &layers.Ethernet{SrcMAC: srcMAC, DstMAC: dstMAC}
-	var ip gopacket.SerializableLayer
 	w.ipID++
-	if s4, d4 := src.IP.To4(), dst.IP.To4(); s4 != nil && d4 != nil {
-		eth.EthernetType = layers.EthernetTypeIPv4
-		ip4 := &layers.IPv4{Version: 4, TTL: 64, Id: w.ipID, Flags: layers.IPv4DontFragment, Protocol: layers.IPProtocolTCP, SrcIP: s4, DstIP: d4}
-		tcp.SetNetworkLayerForChecksum(ip4)
-		ip = ip4
-	} else {
-		eth.EthernetType = layers.EthernetTypeIPv6
-		ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: src.IP.To16(), DstIP: dst.IP.To16()}
-		tcp.SetNetworkLayerForChecksum(ip6)
-		ip = ip6
+	seg := tcpSegment{
+		srcPort: uint16(src.Port), dstPort: uint16(dst.Port),
+		seq: *seq, ack: ack, flags: flags, payload: payload,
 	}
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	if err := gopacket.SerializeLayers(w.buf, opts, eth, ip, tcp, gopacket.Payload(payload)); err != nil {
-		return fmt.Errorf("pcap: %w", err)
+	rec, err := appendFrame(append(w.rec[:0], make([]byte, recordHeaderLen)...), srcMAC, dstMAC, src.IP, dst.IP, w.ipID, &seg)
+	if err != nil {
+		return err
 	}
-	data := w.buf.Bytes()
+	putRecordHeader(rec, t, len(rec)-recordHeaderLen)
+	w.rec = rec
 	*seq += uint32(len(payload))
-	if tcp.SYN || tcp.FIN {
+	if flags&(flagSYN|flagFIN) != 0 {
 		*seq++
 	}
-	ci := gopacket.CaptureInfo{Timestamp: t, CaptureLength: len(data), Length: len(data)}
-	return w.pw.WritePacket(ci, data)
+	_, err = w.bw.Write(rec)
+	return err
 }
 
 // Close writes the FIN exchange (if the conversation started) and flushes.
