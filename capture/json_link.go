@@ -3,7 +3,6 @@ package capture
 import (
 	"encoding/binary"
 
-	"github.com/gopacket/gopacket/layers"
 	"github.com/mqtap/mqtap/output"
 )
 
@@ -12,7 +11,7 @@ import (
 func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 	d := f.data
 	switch f.link {
-	case layers.LinkTypeEthernet:
+	case LinkTypeEthernet:
 		o := &output.JSONObject{}
 		jsonEthAddr(o, "dst", d[0:6])
 		jsonEthAddr(o, "src", d[6:12])
@@ -29,7 +28,7 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 			v.Add("vlan.etype", hexField(uint64(et), 4))
 			out = append(out, output.JSONMember{Key: "vlan", Obj: v})
 		}
-	case layers.LinkTypeLinuxSLL:
+	case LinkTypeLinuxSLL:
 		o := &output.JSONObject{}
 		o.Add("sll.pkttype", utoa(uint64(binary.BigEndian.Uint16(d[0:]))))
 		o.Add("sll.hatype", utoa(uint64(binary.BigEndian.Uint16(d[2:]))))
@@ -38,7 +37,7 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 		jsonSLLAddr(o, d[6:14], int(halen))
 		o.Add("sll.etype", hexField(uint64(binary.BigEndian.Uint16(d[14:])), 4))
 		out = append(out, output.JSONMember{Key: "sll", Obj: o})
-	case layers.LinkTypeLinuxSLL2:
+	case LinkTypeLinuxSLL2:
 		o := &output.JSONObject{}
 		o.Add("sll.etype", hexField(uint64(binary.BigEndian.Uint16(d[0:])), 4))
 		o.Add("sll.ifindex", utoa(uint64(binary.BigEndian.Uint32(d[4:]))))
@@ -47,9 +46,9 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 		o.Add("sll.halen", utoa(uint64(d[11])))
 		jsonSLLAddr(o, d[12:20], int(d[11]))
 		out = append(out, output.JSONMember{Key: "sll", Obj: o})
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
+	case LinkTypeNull, LinkTypeLoop:
 		fam := binary.LittleEndian.Uint32(d)
-		if f.link == layers.LinkTypeLoop || fam&0xffff0000 != 0 {
+		if f.link == LinkTypeLoop || fam&0xffff0000 != 0 {
 			fam = binary.BigEndian.Uint32(d)
 		}
 		o := &output.JSONObject{}

@@ -1,10 +1,6 @@
 package capture
 
-import (
-	"encoding/binary"
-
-	"github.com/gopacket/gopacket/layers"
-)
+import "encoding/binary"
 
 // Link-layer rendering: Ethernet II (with 802.1Q tags), Linux cooked capture
 // v1/v2, BSD null/loopback and raw IP. Each returns the network protocol
@@ -98,7 +94,7 @@ type linkResult struct {
 func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 	d := f.data
 	switch f.link {
-	case layers.LinkTypeEthernet:
+	case LinkTypeEthernet:
 		if len(d) < 14 {
 			return linkResult{}, protos
 		}
@@ -132,7 +128,7 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 			off += 4
 		}
 		return linkResult{etype: et, off: off, ok: true}, protos
-	case layers.LinkTypeLinuxSLL:
+	case LinkTypeLinuxSLL:
 		if len(d) < 16 {
 			return linkResult{}, protos
 		}
@@ -149,7 +145,7 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 		writeSLLAddr(t, d[6:14], int(halen))
 		t.line(1).etherType("Protocol: ", et)
 		return linkResult{etype: et, off: 16, ok: true}, protos
-	case layers.LinkTypeLinuxSLL2:
+	case LinkTypeLinuxSLL2:
 		if len(d) < 20 {
 			return linkResult{}, protos
 		}
@@ -168,7 +164,7 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 		t.line(1).s("Link-layer address length: ").u(uint64(halen))
 		writeSLLAddr(t, d[12:20], int(halen))
 		return linkResult{etype: et, off: 20, ok: true}, protos
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
+	case LinkTypeNull, LinkTypeLoop:
 		if len(d) < 4 {
 			return linkResult{}, protos
 		}
@@ -176,7 +172,7 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 		// The family is in the capturing host's byte order; guess it the way
 		// Wireshark does: a value with zero high bytes is little/big endian.
 		fam := binary.LittleEndian.Uint32(d)
-		if f.link == layers.LinkTypeLoop || fam&0xffff0000 != 0 {
+		if f.link == LinkTypeLoop || fam&0xffff0000 != 0 {
 			fam = binary.BigEndian.Uint32(d)
 		}
 		t.section()
@@ -190,7 +186,7 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 			et = etherIPv6
 		}
 		return linkResult{etype: et, off: 4, ok: true}, protos
-	case layers.LinkTypeRaw, 12, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+	case LinkTypeRaw, LinkTypeRawDLT, LinkTypeIPv4, LinkTypeIPv6:
 		if len(d) < 1 {
 			return linkResult{}, protos
 		}

@@ -1,25 +1,21 @@
 package capture
 
-import (
-	"time"
-
-	"github.com/gopacket/gopacket/layers"
-)
+import "time"
 
 // encap is wiretap's name and WTAP_ENCAP number for a pcap link type: the
 // label of the Frame section's "Encapsulation type" line, and the number
 // alone for JSON's frame.encap_type.
-func encap(lt layers.LinkType) (label string, num int) {
+func encap(lt LinkType) (label string, num int) {
 	switch lt {
-	case layers.LinkTypeEthernet:
+	case LinkTypeEthernet:
 		return "Ethernet (1)", 1
-	case layers.LinkTypeRaw, 12, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+	case LinkTypeRaw, LinkTypeRawDLT, LinkTypeIPv4, LinkTypeIPv6:
 		return "Raw IP (7)", 7
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
+	case LinkTypeNull, LinkTypeLoop:
 		return "NULL/Loopback (15)", 15
-	case layers.LinkTypeLinuxSLL:
+	case LinkTypeLinuxSLL:
 		return "Linux cooked-mode capture v1 (25)", 25
-	case layers.LinkTypeLinuxSLL2:
+	case LinkTypeLinuxSLL2:
 		return "Linux cooked-mode capture v2 (210)", 210
 	}
 	return "Unknown (0)", 0

@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // ErrUnknownFormat is returned by NewReader when the input is neither pcap
@@ -22,7 +20,7 @@ type rawFrame struct {
 	data     []byte
 	ts       time.Time
 	wireLen  int
-	link     layers.LinkType
+	link     LinkType
 	ifaceID  int
 	ifaceSet bool // pcapng: interface id/name known
 	ifName   string
@@ -30,28 +28,42 @@ type rawFrame struct {
 	digits   int // decimal places of the timestamps' resolution
 }
 
-// source hides the pcap/pcapng difference. Both gopacket readers stream from
-// a bufio.Reader and reuse their packet buffer (ZeroCopyReadPacketData), so
-// memory stays flat whatever the file size.
+// Limits on lengths read from the file. They are checked before anything
+// is allocated, so a damaged or hostile length fails with an error instead
+// of asking for gigabytes.
+const (
+	// standardSnapLen is libpcap's MAXIMUM_SNAPLEN: the longest record a
+	// pcap file may hold whatever snap length its header declares
+	// (writers such as dpkt do not truncate to the one they declare).
+	standardSnapLen = 262144
+	// maxFrameLen is the largest packet wiretap accepts for any link type
+	// (128 MiB, for D-Bus): tshark reads no capture with longer ones.
+	maxFrameLen = 128 << 20
+	// maxBlockLen bounds a pcapng block that is read whole: a packet of
+	// maxFrameLen, its fixed fields and room for options.
+	maxBlockLen = maxFrameLen + 128<<10
+)
+
+// source reads frames from a pcap or pcapng stream. It keeps one bufio
+// buffer and hands out frames that point into it (or, for a frame longer
+// than the buffer, into one reused slice), so nothing is allocated per
+// frame and memory stays flat whatever the file size.
 type source struct {
-	pcap *pcapgo.Reader
-	ng   *pcapgo.NgReader
-	ifs  []ngIface // pcapng interfaces, cached by id
-}
+	br  *bufio.Reader
+	big []byte // records longer than br's buffer, reused
+	ng  bool
 
-type ngIface struct {
-	known  bool
-	name   string
-	digits int
-}
+	pcap pcapHeader // classic pcap
 
-// resolutionDigits is how many decimals tshark shows for timestamps of a
-// resolution (wiretap's tsprec): 6 for microseconds, 9 for nanoseconds.
-func resolutionDigits(r gopacket.TimestampResolution) int {
-	if r.Base != 10 || r.Exponent >= 0 {
-		return 9
-	}
-	return min(-r.Exponent, 9)
+	// pcapng: the current section's byte order and interfaces
+	be     bool
+	ifaces []ngIface
+	// section counts the Section Header Blocks so far; ifNames holds the
+	// name of every interface of every section in order, as tshark's
+	// frame dissector looks names up there by the frame's interface id
+	// (in its own section).
+	section int
+	ifNames []string
 }
 
 const (
@@ -69,63 +81,97 @@ func openSource(r io.Reader) (*source, error) {
 		}
 		return nil, err
 	}
+	s := &source{br: br}
 	le := binary.LittleEndian.Uint32(head)
 	be := binary.BigEndian.Uint32(head)
 	switch {
 	case le == magicNgHeader:
-		opts := pcapgo.DefaultNgReaderOptions
-		opts.WantMixedLinkType = true
-		ng, err := pcapgo.NewNgReader(br, opts)
-		if err != nil {
+		s.ng = true
+		if err := s.sectionHeader(); err != nil {
+			if err == io.ErrUnexpectedEOF {
+				err = fmt.Errorf("capture: pcapng section header: %w", err)
+			}
 			return nil, err
 		}
-		return &source{ng: ng}, nil
+		return s, nil
 	case le == magicMicro || be == magicMicro || le == magicNano || be == magicNano:
-		p, err := pcapgo.NewReader(br)
-		if err != nil {
+		if err := s.pcapFileHeader(); err != nil {
 			return nil, err
 		}
-		return &source{pcap: p}, nil
+		return s, nil
 	}
 	return nil, ErrUnknownFormat
 }
 
+// next reads the next frame into f. At the end of the input it returns
+// io.EOF, or io.ErrUnexpectedEOF when the last record is cut short (which
+// Reader.Next takes as the end, as tshark shows the frames before it).
 func (s *source) next(f *rawFrame) error {
-	if s.pcap != nil {
-		data, ci, err := s.pcap.ZeroCopyReadPacketData()
-		if err != nil {
-			return err
-		}
-		f.data, f.ts, f.wireLen, f.link = data, ci.Timestamp, ci.Length, s.pcap.LinkType()
-		f.ifaceSet = false
-		f.section = 0
-		f.digits = resolutionDigits(s.pcap.Resolution())
-		return nil
+	if s.ng {
+		return s.nextBlock(f)
 	}
-	data, ci, err := s.ng.ZeroCopyReadPacketData()
-	if err != nil {
+	return s.nextRecord(f)
+}
+
+// peekHeader returns the next n bytes without consuming them: io.EOF when
+// the input ends right there, between records, and io.ErrUnexpectedEOF
+// when it ends inside them.
+func (s *source) peekHeader(n int) ([]byte, error) {
+	b, err := s.br.Peek(n)
+	if err == io.EOF && len(b) > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return b, err
+}
+
+// read consumes the next n bytes (n within maxBlockLen) and returns them,
+// valid until the next read: a view of the bufio buffer when they fit
+// there, else a copy in s.big.
+func (s *source) read(n int) ([]byte, error) {
+	if n <= s.br.Size() {
+		b, err := s.br.Peek(n)
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		_, _ = s.br.Discard(n) // cannot fail: the bytes are buffered
+		return b, nil
+	}
+	// The buffer grows as the bytes arrive rather than to the length the
+	// file claims: a short file cannot make it allocate more than its size.
+	b := s.big[:0]
+	for len(b) < n {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, min(n-len(b), max(len(b), 1<<16)))
+		}
+		m, err := io.ReadFull(s.br, b[len(b):min(n, cap(b))])
+		b = b[:len(b)+m]
+		if err != nil {
+			s.big = b[:0]
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	s.big = b
+	return b, nil
+}
+
+// skip consumes n bytes without keeping them.
+func (s *source) skip(n int) error {
+	if _, err := s.br.Discard(n); err != nil {
+		if err == io.EOF {
+			return io.ErrUnexpectedEOF
+		}
 		return err
 	}
-	f.data, f.ts, f.wireLen = data, ci.Timestamp, ci.Length
-	f.link = s.ng.LinkType()
-	if len(ci.AncillaryData) > 0 {
-		if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
-			f.link = lt
-		}
-	}
-	f.ifaceID = ci.InterfaceIndex
-	f.ifaceSet = true
-	f.section = 1
-	for len(s.ifs) <= f.ifaceID {
-		s.ifs = append(s.ifs, ngIface{})
-	}
-	ifc := &s.ifs[f.ifaceID]
-	if !ifc.known {
-		ifc.known, ifc.digits = true, 9
-		if i, err := s.ng.Interface(f.ifaceID); err == nil {
-			ifc.name, ifc.digits = i.Name, resolutionDigits(i.Resolution())
-		}
-	}
-	f.ifName, f.digits = ifc.name, ifc.digits
 	return nil
+}
+
+// errTooLong names a length from the file that exceeds its bound.
+func errTooLong(what string, n uint64, limit int) error {
+	return fmt.Errorf("capture: %s of %d bytes exceeds the maximum of %d", what, n, limit)
 }
