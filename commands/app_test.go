@@ -30,9 +30,9 @@ func TestNoFlagActions(t *testing.T) {
 	walk("mqtap", NewApp(Stdio{}, BuildInfo{}).Commands)
 }
 
-// Run files only the running command's flags into help categories (see
-// setupFor): every way of asking for a command's help, and the man page,
-// must still show them by category.
+// Run files flags into help categories only for the command asked for
+// help (see setupFor): every way of asking for a command's help, and the
+// man page, must still show them by category.
 func TestHelpShowsFlagCategories(t *testing.T) {
 	for _, c := range NewApp(Stdio{}, BuildInfo{}).Commands {
 		var cats []string
