@@ -25,8 +25,9 @@ const (
 )
 
 // reasonNames holds the name of every MQTT 5.0 reason code (§2.4); where a
-// code means different things in different packets, reasonOverrides wins.
-var reasonNames = map[ReasonCode]string{
+// code means different things in different packets, ReasonName says so.
+// An array literal is laid out as data; a map would be built at every start.
+var reasonNames = [256]string{
 	0x00: "Success", 0x01: "Granted QoS 1", 0x02: "Granted QoS 2", 0x04: "Disconnect with Will Message",
 	0x10: "No matching subscribers", 0x11: "No subscription existed", 0x18: "Continue authentication",
 	0x19: "Re-authenticate", 0x80: "Unspecified error", 0x81: "Malformed Packet", 0x82: "Protocol Error",
@@ -42,11 +43,6 @@ var reasonNames = map[ReasonCode]string{
 	0x9E: "Shared Subscription not supported", 0x9F: "Connection rate exceeded",
 	0xA0: "Maximum connect time", 0xA1: "Subscription Identifiers not supported",
 	0xA2: "Wildcard Subscription not supported",
-}
-
-var reasonOverrides = map[PacketType]map[ReasonCode]string{
-	TypeSuback:     {0x00: "Granted QoS 0"},
-	TypeDisconnect: {0x00: "Normal disconnection"},
 }
 
 // connackV3Names are the CONNACK return codes of MQTT 3.1 and 3.1.1
@@ -69,8 +65,11 @@ func ReasonName(t PacketType, v Version, c ReasonCode) string {
 		}
 		return ""
 	}
-	if n, ok := reasonOverrides[t][c]; ok {
-		return n
+	switch {
+	case t == TypeSuback && c == 0x00:
+		return "Granted QoS 0"
+	case t == TypeDisconnect && c == 0x00:
+		return "Normal disconnection"
 	}
 	return reasonNames[c]
 }
