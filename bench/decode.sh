@@ -33,8 +33,10 @@ cap=${1:-$work/synth-$size.pcapng}
 if [[ ! -f $cap ]]; then
   go run ./bench/synthcap -size "$size" -o "$cap"
 fi
-# The same decode-as for both; references are made in UTC.
-flags=(-d tcp.port==1883,mqtt)
+# The same decode-as and message preference for both (without -o, mqtap
+# shows printable payloads as text where tshark shows hex); references are
+# made in UTC.
+flags=(-d tcp.port==1883,mqtt -o mqtt.show_msg_as_text:FALSE)
 export TZ=UTC
 
 # run NAME CMD...: one timed run, output to $work/NAME.V.txt, a line
