@@ -9,7 +9,7 @@ import (
 
 // pcapHeader is what the classic pcap file header says about every record.
 type pcapHeader struct {
-	be      bool
+	byteOrder
 	nanos   uint32 // nanoseconds per unit of a record's fraction: 1000 (µs) or 1 (ns)
 	snapLen uint32
 	link    LinkType
@@ -34,7 +34,7 @@ func (s *source) pcapFileHeader() error {
 	case magicNano:
 		p.nanos, p.digits = 1, 9
 	default: // the same magics byte-swapped: openSource checked them
-		p.be = true
+		p.byteOrder = bigEndian
 		p.nanos, p.digits = 1000, 6
 		if binary.BigEndian.Uint32(h) == magicNano {
 			p.nanos, p.digits = 1, 9
@@ -48,20 +48,6 @@ func (s *source) pcapFileHeader() error {
 	// the low 16.
 	p.link = LinkType(p.u32(h[20:]))
 	return s.skip(24)
-}
-
-func (p *pcapHeader) u16(b []byte) uint16 {
-	if p.be {
-		return binary.BigEndian.Uint16(b)
-	}
-	return binary.LittleEndian.Uint16(b)
-}
-
-func (p *pcapHeader) u32(b []byte) uint32 {
-	if p.be {
-		return binary.BigEndian.Uint32(b)
-	}
-	return binary.LittleEndian.Uint32(b)
 }
 
 // maxCapLen is the longest record accepted: the declared snap length or,

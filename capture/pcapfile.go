@@ -56,7 +56,7 @@ type source struct {
 	pcap pcapHeader // classic pcap
 
 	// pcapng: the current section's byte order and interfaces
-	be     bool
+	byteOrder
 	ifaces []ngIface
 	// section counts the Section Header Blocks so far; ifNames holds the
 	// name of every interface of every section in order, as tshark's

@@ -18,27 +18,6 @@ const (
 	ngByteOrderMagic = 0x1a2b3c4d
 )
 
-func (s *source) u16(b []byte) uint16 {
-	if s.be {
-		return binary.BigEndian.Uint16(b)
-	}
-	return binary.LittleEndian.Uint16(b)
-}
-
-func (s *source) u32(b []byte) uint32 {
-	if s.be {
-		return binary.BigEndian.Uint32(b)
-	}
-	return binary.LittleEndian.Uint32(b)
-}
-
-func (s *source) u64(b []byte) uint64 {
-	if s.be {
-		return binary.BigEndian.Uint64(b)
-	}
-	return binary.LittleEndian.Uint64(b)
-}
-
 // sectionHeader reads a Section Header Block: its byte-order magic sets
 // the byte order of everything up to the next one, and the interfaces of
 // the previous section no longer apply. Its options are not needed.
@@ -49,9 +28,9 @@ func (s *source) sectionHeader() error {
 	}
 	switch {
 	case binary.LittleEndian.Uint32(h[8:]) == ngByteOrderMagic:
-		s.be = false
+		s.byteOrder = littleEndian
 	case binary.BigEndian.Uint32(h[8:]) == ngByteOrderMagic:
-		s.be = true
+		s.byteOrder = bigEndian
 	default:
 		return fmt.Errorf("capture: pcapng section header with a bad byte-order magic %#x", binary.BigEndian.Uint32(h[8:]))
 	}
