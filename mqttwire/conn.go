@@ -217,6 +217,19 @@ func (c *Conn) Connect(ctx context.Context, p *Connect) (*Connack, error) {
 	}
 	c.lastSend.Store(time.Now().UnixNano())
 	c.lastRecv.Store(time.Now().UnixNano())
+	// What is sent again is queued before the read goroutine starts: a
+	// broker resuming the session sends its PUBRECs right after CONNACK,
+	// and the PUBREL the reader answers with must not go out ahead of the
+	// PUBLISH it releases. A broker that has released an id takes a
+	// PUBLISH under it as a new message (MQTT 3.1.1 §4.3.3, 5.0 §4.3.3).
+	for _, p := range resend {
+		if err := c.enqueue(p, queueOnly, false); err != nil {
+			// They all encoded before; should one not, the session
+			// ends here and keeps its messages for the next try.
+			c.fail(err)
+			return ack, nil
+		}
+	}
 	c.wg.Add(3)
 	go c.writeLoop()
 	go c.readLoop()
@@ -224,11 +237,6 @@ func (c *Conn) Connect(ctx context.Context, p *Connect) (*Connack, error) {
 	if resend != nil || c.backlogLen() > 0 {
 		// The session is up: if these writes fail it ends, and Done, Err
 		// and TakeState report it like any later failure.
-		for _, p := range resend {
-			if c.enqueue(p, hold, false) != nil {
-				return ack, nil
-			}
-		}
 		if c.promote(hold) == nil {
 			_ = c.Flush()
 		}

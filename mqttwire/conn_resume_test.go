@@ -239,3 +239,76 @@ func TestConnResumeTopicAlias(t *testing.T) {
 		b2.write(&mqttwire.Puback{Ack: mqttwire.Ack{PacketID: p.PacketID}})
 	}
 }
+
+// A broker holding a resumed session sends its own unfinished flows again
+// at once: mochi follows CONNACK with a PUBREC for every QoS 2 message it
+// took. The read goroutine answers those with PUBREL; none may reach the
+// wire before the PUBLISH it releases is sent again, or the broker, having
+// released the id, takes the repeated PUBLISH as a new message and
+// delivers it twice (MQTT 3.1.1 §4.3.3: no PUBLISH after its PUBREL).
+// The order depended on which goroutine ran first, so the test repeats.
+func TestConnResumeSendsPublishBeforeItsPubrel(t *testing.T) {
+	const n = 20
+	for round := range 50 {
+		conn, b := connect(t, mqttwire.V311, mqttwire.ConnConfig{Resumable: true, MaxInflight: n}, &mqttwire.Connack{})
+		ctx := ctxT(t)
+		for i := range n {
+			p := &mqttwire.Publish{Topic: "t", QoS: 2, Payload: []byte{byte(i)}}
+			if err := conn.PublishQueued(ctx, p, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := conn.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint16
+		for range n {
+			ids = append(ids, b.read().(*mqttwire.Publish).PacketID)
+		}
+		b.c.Close()
+		<-conn.Done()
+		st := conn.TakeState()
+
+		nc, b2 := dialPair(t, mqttwire.V311)
+		conn2 := mqttwire.NewConn(nc, mqttwire.ConnConfig{Resumable: true, MaxInflight: n})
+		conn2.ResumeFrom(st)
+		errc := make(chan error, 1)
+		go func() {
+			_, err := conn2.Connect(ctx, &mqttwire.Connect{ProtocolLevel: 4, ClientID: "c"})
+			errc <- err
+		}()
+		if _, ok := b2.read().(*mqttwire.Connect); !ok {
+			t.Fatal("first packet is not CONNECT")
+		}
+		// CONNACK and the broker's PUBRECs in one write, so that they are
+		// read together.
+		out, _ := mqttwire.Encode(&mqttwire.Connack{AckFlags: 1}, mqttwire.V311)
+		for _, id := range ids {
+			rec, _ := mqttwire.Encode(&mqttwire.Pubrec{Ack: mqttwire.Ack{PacketID: id}}, mqttwire.V311)
+			out = append(out, rec...)
+		}
+		if _, err := b2.c.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		published := map[uint16]bool{}
+		for range 2 * n {
+			switch p := b2.read().(type) {
+			case *mqttwire.Publish:
+				if !p.Dup {
+					t.Fatalf("round %d: PUBLISH %d sent again without DUP", round, p.PacketID)
+				}
+				published[p.PacketID] = true
+			case *mqttwire.Pubrel:
+				if !published[p.PacketID] {
+					t.Fatalf("round %d: PUBREL %d before the PUBLISH it releases was sent again", round, p.PacketID)
+				}
+			default:
+				t.Fatalf("round %d: unexpected %v", round, p.Type())
+			}
+		}
+		conn2.Close()
+	}
+}

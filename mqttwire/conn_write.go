@@ -32,6 +32,7 @@ const (
 	writeNow        sendMode = iota // write unless a write is in progress
 	writeBackground                 // leave it to the writer goroutine
 	hold                            // leave it for a later write (see Hold)
+	queueOnly                       // only queue it, whatever the size (see Connect)
 )
 
 // send queues p and writes it (the read goroutine uses sendFromReader).
@@ -73,7 +74,7 @@ func (c *Conn) enqueue(p Packet, mode sendMode, last bool) error {
 		c.emit(Event{Dir: Out, Raw: append([]byte(nil), buf[start:]...), Packet: p})
 	}
 	switch {
-	case mode == hold && len(c.wbuf) < holdLimit:
+	case mode == queueOnly, mode == hold && len(c.wbuf) < holdLimit:
 		c.wmu.Unlock()
 		return nil
 	case c.writing:
