@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 )
@@ -41,10 +42,18 @@ func NewApp(io Stdio, build BuildInfo) *cli.App {
 	quietUsage(app.Commands)
 	skipFlagActions(app.Commands)
 	app.OnUsageError = usageErrorHandler
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version, commit and build date"}
+	setFlagGlobals.Do(func() {
+		cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+		cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version, commit and build date"}
+	})
 	return app
 }
+
+// setFlagGlobals sets urfave/cli's help and version flags, which are
+// package variables, once: a command adds the help flag unless it has
+// that very pointer already, so replacing it while another app runs in
+// the same process gives that run's pub two help flags, and a panic.
+var setFlagGlobals sync.Once
 
 // commandList is every subcommand, in the order help lists them.
 func commandList() []*cli.Command {
@@ -145,6 +154,12 @@ func skipFlagActions(cmds []*cli.Command) {
 		c.Action = func(ctx *cli.Context) error {
 			if flags != nil {
 				c.Flags, flags = flags, nil
+			}
+			if !c.SkipFlagParsing {
+				// Parsed: the run no longer needs parseMu (see Run). A
+				// command that parses its flags in a copy of itself
+				// (mosquittoArgs) releases it from the copy.
+				parseDone()
 			}
 			return action(ctx)
 		}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/mqtap/mqtap/mqttwire"
 	"github.com/mqtap/mqtap/transport"
@@ -121,6 +122,11 @@ func isUsage(err error) bool {
 // Run runs mqtap with args (args[0] is the program name) and returns the
 // exit code. Errors are printed once, as one line starting with "mqtap: ".
 func Run(args []string, stdio Stdio, build BuildInfo) int {
+	parseMu.Lock()
+	var once sync.Once
+	release := func() { once.Do(parseMu.Unlock) }
+	parseDone = release
+	defer release()
 	app := NewApp(stdio, build)
 	args = hoistFlags(args, app.Commands)
 	setupFor(app, args)
@@ -132,3 +138,14 @@ func Run(args []string, stdio Stdio, build BuildInfo) int {
 	fmt.Fprintf(stdio.Err, "mqtap: %s\n", msg)
 	return ExitCode(err)
 }
+
+// Runs in one process overlap in the tests. urfave/cli v2 keeps the help
+// and version flags in package variables that every app's commands share,
+// and writes to a flag while parsing with it, so the part of a run that
+// builds the app and parses its arguments (and prints any --help) holds
+// parseMu; a command's action releases it through parseDone (see
+// skipFlagActions), and Run at the latest when it returns.
+var (
+	parseMu   sync.Mutex
+	parseDone func() // set while parseMu is held, by the run holding it
+)
