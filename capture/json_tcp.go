@@ -199,15 +199,12 @@ func jsonAnalysis(o *output.JSONObject, a *analysis, s *tcpSnap) {
 		return
 	}
 	f := o.AddObject("tcp.analysis.flags")
-	for _, e := range analysisExperts {
+	for i := range analysisExperts {
+		e := &analysisExperts[i]
 		if a.flags&e.flag == 0 {
 			continue
 		}
-		msg := e.msg
-		if e.flag == aDuplicateAck {
-			msg = "Duplicate ACK (#" + itoa(a.dupackNum) + ")"
-		}
-		jsonExpert(f, e.name, msg, e.sev)
+		jsonExpert(f, e.name, e.message(a), e.sev)
 		switch e.flag {
 		case aRetransmission:
 			if a.rto != 0 {
@@ -215,7 +212,7 @@ func jsonAnalysis(o *output.JSONObject, a *analysis, s *tcpSnap) {
 				f.Add("tcp.analysis.rto_frame", itoa(a.rtoFrame))
 			}
 		case aFastRetransmission, aSpuriousRetransmission:
-			jsonExpert(f, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission", sevNote)
+			jsonExpert(f, "tcp.analysis.retransmission", msgRetransmission, sevNote)
 		}
 	}
 	if a.flags&aDuplicateAck != 0 {
@@ -224,15 +221,31 @@ func jsonAnalysis(o *output.JSONObject, a *analysis, s *tcpSnap) {
 	}
 }
 
-// analysisExperts are the "[TCP Analysis Flags]" experts in the order
-// writeAnalysisFlags prints them.
-var analysisExperts = [...]struct {
+// analysisExpert is one "[TCP Analysis Flags]" expert.
+type analysisExpert struct {
 	flag uint32
 	name string
 	msg  string
 	sev  string
-}{
-	{aRetransmission, "tcp.analysis.retransmission", "This frame is a (suspected) retransmission", sevNote},
+}
+
+// message is the expert's text for the segment a: fixed, but for a
+// duplicate ACK, which is numbered.
+func (e *analysisExpert) message(a *analysis) string {
+	if e.flag == aDuplicateAck {
+		return "Duplicate ACK (#" + itoa(a.dupackNum) + ")"
+	}
+	return e.msg
+}
+
+// msgRetransmission is also what tshark adds under a fast or spurious
+// retransmission.
+const msgRetransmission = "This frame is a (suspected) retransmission"
+
+// analysisExperts are the "[TCP Analysis Flags]" experts in the order
+// writeAnalysisFlags prints them.
+var analysisExperts = [...]analysisExpert{
+	{aRetransmission, "tcp.analysis.retransmission", msgRetransmission, sevNote},
 	{aFastRetransmission, "tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission", sevNote},
 	{aSpuriousRetransmission, "tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission", sevNote},
 	{aOutOfOrder, "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment", sevWarning},

@@ -466,15 +466,12 @@ func writeTCPFlags(t *textBuf, h *tcpHdr) {
 // writeAnalysisFlags writes the "[TCP Analysis Flags]" experts from the
 // same table the -T json layer uses, so the two cannot disagree.
 func writeAnalysisFlags(t *textBuf, a *analysis) {
-	for _, e := range analysisExperts {
+	for i := range analysisExperts {
+		e := &analysisExperts[i]
 		if a.flags&e.flag == 0 {
 			continue
 		}
-		msg := e.msg
-		if e.flag == aDuplicateAck {
-			msg = "Duplicate ACK (#" + itoa(a.dupackNum) + ")"
-		}
-		expert(t, 3, sevNames[e.sev], "Sequence", msg)
+		expert(t, 3, sevNames[e.sev], "Sequence", e.message(a))
 		switch e.flag {
 		case aRetransmission:
 			if a.rto != 0 {
@@ -482,7 +479,7 @@ func writeAnalysisFlags(t *textBuf, a *analysis) {
 				t.line(3).s("[RTO based on delta from frame: ").i(a.rtoFrame).c(']')
 			}
 		case aFastRetransmission, aSpuriousRetransmission:
-			expert(t, 3, "Note", "Sequence", "This frame is a (suspected) retransmission")
+			expert(t, 3, "Note", "Sequence", msgRetransmission)
 		}
 	}
 	if a.flags&aDuplicateAck != 0 {
