@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mqtap/mqtap/output"
 )
@@ -21,10 +20,7 @@ import (
 // crafted captures, which cover the link types, VLAN, IPv6, reassembly,
 // retransmissions and out-of-order segments that the shared captures lack.
 func TestCraftedTsharkJSON(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Fatalf("tshark is required: %v", err)
-	}
-	time.Local = time.UTC
+	requireTshark(t)
 	dir := t.TempDir()
 	for _, tc := range craftedCases() {
 		if tc.name == "split-header-byte" {

@@ -15,10 +15,7 @@ import (
 // lower-layer section line and the TCP Info column. It fails when tshark is
 // missing: CI installs it.
 func TestCraftedTshark(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Fatalf("tshark is required: %v", err)
-	}
-	time.Local = time.UTC
+	requireTshark(t)
 	dir := t.TempDir()
 	for _, tc := range craftedCases() {
 		if tc.name == "split-header-byte" {
@@ -80,6 +77,16 @@ func flatten(secs [][]string) []string {
 		out = append(out, s...)
 	}
 	return out
+}
+
+// requireTshark fails the test when tshark is missing (CI installs it),
+// and puts the test in UTC, as the references are made.
+func requireTshark(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Fatalf("tshark is required: %v", err)
+	}
+	time.Local = time.UTC
 }
 
 func diffLines(want, got []string) string {

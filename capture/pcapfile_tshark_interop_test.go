@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket/layers"
 )
@@ -71,10 +70,7 @@ func layoutCases(t *testing.T) []layoutCase {
 // interface, section number, encapsulation, times) and the list's time
 // precision with tshark's, for each file layout.
 func TestLayoutsTshark(t *testing.T) {
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Fatalf("tshark is required: %v", err)
-	}
-	time.Local = time.UTC
+	requireTshark(t)
 	dir := t.TempDir()
 	for _, tc := range layoutCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
