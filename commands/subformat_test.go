@@ -17,6 +17,10 @@ func TestSubFormats(t *testing.T) {
 		"--content-type", "application/json", "--user-property", "k=v,w", "-D", "publish", "user-property", "k2", "v2",
 		"--response-topic", "re/ply", "--correlation-data", "corr", "--message-expiry", "300", "--payload-format", "1"), 0)
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "fmt/skip", "-m", "skipped", "-r"), 0)
+	// A subscriber arriving before mochi has stored a message would get
+	// it live, with the retain flag cleared (see TestRetained).
+	b.waitPublished(t, "fmt/a", 1)
+	b.waitPublished(t, "fmt/skip", 1)
 	sub := func(args ...string) string {
 		t.Helper()
 		res := mqtap(nil, append([]string{"sub", "-p", b.port, "-V", "5", "-t", "fmt/a", "-q", "1", "-C", "1"}, args...)...)
@@ -86,6 +90,9 @@ func TestSubFormats(t *testing.T) {
 func TestSubscriptionOptions(t *testing.T) {
 	b := startBroker(t, brokerOptions{})
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "opt/r", "-m", "old", "-r"), 0)
+	// pub's QoS 0 PUBLISH may still be unread when the subscriber's
+	// SUBSCRIBE is handled; it would then arrive live.
+	b.waitPublished(t, "opt/r", 1)
 	// Retain handling 2: no retained messages at subscribe time.
 	res := mqtap(nil, "sub", "-p", b.port, "-V", "5", "-t", "opt/r", "--retain-handling", "2", "-W", "1")
 	expectCode(t, res, 6)
@@ -148,6 +155,8 @@ func TestSubPretty(t *testing.T) {
 	b := startBroker(t, brokerOptions{})
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "p/json", "-m", `{"a":[1,2]}`, "-r"), 0)
 	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "p/text", "-m", "plain", "-r"), 0)
+	b.waitPublished(t, "p/json", 1)
+	b.waitPublished(t, "p/text", 1)
 	res := mqtap(nil, "sub", "-p", b.port, "-t", "p/json", "-C", "1", "--pretty")
 	want, _ := output.PrettyJSON([]byte(`{"a":[1,2]}`), false)
 	if strings.TrimSuffix(res.out, "\n") != strings.TrimSuffix(string(want), "\n") || res.out == `{"a":[1,2]}`+"\n" {
