@@ -166,10 +166,10 @@ func checkConfig(c *cli.Context, s *connSettings) (check.Config, []*check.Check,
 	if s.debug {
 		// Checks run at once: one lock keeps each trace line whole.
 		var mu sync.Mutex
-		w := c.App.ErrWriter
+		tr := newTracer(c.App.ErrWriter)
 		cfg.OnEvent = func(id string, e mqttwire.Event) {
 			mu.Lock()
-			traceLine(w, id, e)
+			tr.event(id, e)
 			mu.Unlock()
 		}
 	}

@@ -22,7 +22,7 @@ type runOutput struct {
 func newRunOutput(c *cli.Context, s *connSettings) (*runOutput, error) {
 	r := &runOutput{log: &packetLog{clientID: s.connect.ClientID}}
 	if s.debug {
-		r.log.trace = c.App.ErrWriter
+		r.log.trace = newTracer(c.App.ErrWriter)
 	}
 	if s.pcapFile != "" {
 		f, err := os.Create(s.pcapFile)

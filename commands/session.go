@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/urfave/cli/v2"
-	"io"
 	"net"
 	"sync"
 	"time"
 
 	"github.com/mqtap/mqtap/mqttwire"
 	"github.com/mqtap/mqtap/transport"
+	"github.com/urfave/cli/v2"
 )
 
 // packetLog receives the session's events and shows or stores them as the
@@ -21,7 +20,7 @@ import (
 type packetLog struct {
 	mu       sync.Mutex
 	clientID string
-	trace    io.Writer // -d
+	trace    *tracer // -d
 	sinks    []func(mqttwire.Event)
 }
 
@@ -29,7 +28,7 @@ func (l *packetLog) event(e mqttwire.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.trace != nil {
-		traceLine(l.trace, l.clientID, e)
+		l.trace.event(l.clientID, e)
 	}
 	for _, s := range l.sinks {
 		s(e)

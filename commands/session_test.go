@@ -130,7 +130,7 @@ func TestDebugTrace(t *testing.T) {
 		"Client tracer sending CONNECT", "Client tracer received CONNACK (0)",
 		"Client tracer sending PUBLISH (d0, q2, r0, m1, 'd', ... (5 bytes))",
 		"Client tracer received PUBREC (Mid: 1)", "Client tracer sending PUBREL (m1)",
-		"Client tracer received PUBCOMP (Mid: 1)", "Client tracer sending DISCONNECT (0)",
+		"Client tracer received PUBCOMP (Mid: 1, RC:0)", "Client tracer sending DISCONNECT",
 	}
 	got := strings.Split(strings.TrimSpace(res.errOut), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
