@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"net/url"
 )
 
 // Options are everything Dial needs beyond the endpoint.
@@ -13,6 +14,46 @@ type Options struct {
 	// Dialer, if set, opens the TCP connection (tests use it); default
 	// net.Dialer.
 	Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+	// LocalAddr binds the outgoing socket to this host or IP, as
+	// mosquitto's -A.
+	LocalAddr string
+	// Unix, if set, is a Unix domain socket to connect to instead of the
+	// endpoint's host and port (mosquitto's --unix); TLS and WebSocket
+	// still run over it when the scheme asks.
+	Unix string
+	// Proxy, if set, is a SOCKS5 proxy (see ParseProxyURL) that reaches
+	// the endpoint's host and port.
+	Proxy *url.URL
+}
+
+type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// dialer is the function that opens the byte stream the MQTT session,
+// its TLS or its WebSocket runs over.
+func (o Options) dialer(ctx context.Context) (dialFunc, error) {
+	dial := o.Dialer
+	if dial == nil {
+		d := &net.Dialer{}
+		if o.LocalAddr != "" {
+			ips, err := net.DefaultResolver.LookupIPAddr(ctx, o.LocalAddr)
+			if err != nil {
+				return nil, &DialError{Stage: StageBind, Addr: o.LocalAddr, Err: err}
+			}
+			d.LocalAddr = &net.TCPAddr{IP: ips[0].IP, Zone: ips[0].Zone}
+		}
+		dial = d.DialContext
+	}
+	switch {
+	case o.Unix != "":
+		path := o.Unix
+		return func(ctx context.Context, _, _ string) (net.Conn, error) { return dial(ctx, "unix", path) }, nil
+	case o.Proxy != nil:
+		forward := dial
+		return func(ctx context.Context, _, addr string) (net.Conn, error) {
+			return dialSOCKS5(ctx, forward, o.Proxy, addr)
+		}, nil
+	}
+	return dial, nil
 }
 
 // Dial opens the connection to e; ctx bounds every step (DNS, TCP, TLS,
@@ -27,14 +68,18 @@ func Dial(ctx context.Context, e Endpoint, o Options) (net.Conn, error) {
 			return nil, &DialError{Stage: StageConfig, Addr: addr, Err: err}
 		}
 	}
-	dial := o.Dialer
-	if dial == nil {
-		dial = (&net.Dialer{}).DialContext
+	dial, err := o.dialer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if e.Scheme == WS || e.Scheme == WSS {
 		return dialWebSocket(ctx, e, tcfg, dial)
 	}
-	nc, err := dialTCP(ctx, dial, addr)
+	where := addr
+	if o.Unix != "" {
+		where = o.Unix
+	}
+	nc, err := dialTCP(ctx, dial, addr, where)
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +95,8 @@ func Dial(ctx context.Context, e Endpoint, o Options) (net.Conn, error) {
 }
 
 // dialTCP connects, telling a name that does not resolve from a port that
-// refuses.
-func dialTCP(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), addr string) (net.Conn, error) {
+// refuses; errors name where (the address, or the Unix socket).
+func dialTCP(ctx context.Context, dial dialFunc, addr, where string) (net.Conn, error) {
 	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		stage := StageConnect
@@ -59,7 +104,7 @@ func dialTCP(ctx context.Context, dial func(context.Context, string, string) (ne
 		if errors.As(err, &de) {
 			stage = StageResolve
 		}
-		return nil, &DialError{Stage: stage, Addr: addr, Err: err}
+		return nil, &DialError{Stage: stage, Addr: where, Err: err}
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		// MQTT packets are small and latency-bound; mqtap batches its own

@@ -11,6 +11,7 @@ type Stage string
 
 // The steps of Dial, in order.
 const (
+	StageBind      Stage = "bind to"
 	StageResolve   Stage = "resolve"
 	StageConnect   Stage = "connect"
 	StageTLS       Stage = "TLS handshake with"

@@ -18,6 +18,7 @@ type TLSOptions struct {
 	MinVersion     string   // tlsv1.3, tlsv1.2 (the default), tlsv1.1
 	ALPN           []string // protocols offered in ALPN
 	ServerName     string   // SNI and the name to verify; default: the host
+	Ciphers        []uint16 // TLS 1.2 suites allowed (ParseCiphers); nil: Go's defaults
 }
 
 var tlsVersions = map[string]uint16{
@@ -41,6 +42,7 @@ func (o TLSOptions) Config(host string) (*tls.Config, error) {
 		cfg.MinVersion = v
 	}
 	cfg.NextProtos = o.ALPN
+	cfg.CipherSuites = o.Ciphers
 	if o.CAFile != "" || o.CAPath != "" {
 		pool := x509.NewCertPool()
 		if o.CAFile != "" {

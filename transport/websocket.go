@@ -31,7 +31,7 @@ func dialWebSocket(ctx context.Context, e Endpoint, tcfg *tls.Config, dial func(
 		Subprotocols:    []string{"mqtt"},
 		TLSClientConfig: tcfg,
 		NetDialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
-			nc, err := dialTCP(ctx, dial, a)
+			nc, err := dialTCP(ctx, dial, a, a)
 			dialErr = err
 			return nc, err
 		},
