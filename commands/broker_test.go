@@ -217,7 +217,7 @@ func withClientID(args []string) []string {
 		return args
 	}
 	for _, a := range args {
-		if a == "-i" || a == "--id" || strings.HasPrefix(a, "--id=") {
+		if a == "-i" || a == "--id" || strings.HasPrefix(a, "--id=") || a == "-I" || a == "--id-prefix" {
 			return args
 		}
 	}

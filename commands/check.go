@@ -148,7 +148,7 @@ func checkConfig(c *cli.Context, s *connSettings) (check.Config, []*check.Check,
 	if c.IsSet(flagVersion) {
 		version = s.version
 	}
-	endpoint, opts := s.endpoint, transport.Options{TLS: s.tls}
+	endpoint, opts := s.endpoint, s.dial
 	cfg := check.Config{
 		Dial:          func(ctx context.Context) (net.Conn, error) { return transport.Dial(ctx, endpoint, opts) },
 		Broker:        endpoint.Addr(),

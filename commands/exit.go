@@ -52,6 +52,25 @@ func withCode(code int, err error) error {
 // usageError is a bad flag or argument.
 func usageError(format string, args ...any) error { return exitf(ExitUsage, format, args...) }
 
+// silentError is an error --quiet asked not to print; it still sets the
+// exit code.
+type silentError struct{ error }
+
+func (e silentError) Unwrap() error { return e.error }
+
+// quietErrors makes the action's errors silent under --quiet, as
+// mosquitto_pub and mosquitto_sub's --quiet ("don't print error
+// messages"). Errors in the flags themselves are still printed.
+func quietErrors(action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		err := action(c)
+		if err != nil && c.Bool(flagQuiet) {
+			return silentError{err}
+		}
+		return err
+	}
+}
+
 // ExitCode maps an error to the exit code of DESIGN.md's table.
 func ExitCode(err error) int {
 	if err == nil {
@@ -133,6 +152,10 @@ func Run(args []string, stdio Stdio, build BuildInfo) int {
 	err := app.Run(args)
 	if err == nil {
 		return ExitOK
+	}
+	var silent silentError
+	if errors.As(err, &silent) {
+		return ExitCode(err)
 	}
 	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 	fmt.Fprintf(stdio.Err, "mqtap: %s\n", msg)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 )
@@ -276,9 +277,22 @@ func descriptionWithoutExamples(d string) string {
 }
 
 // roffText escapes text for roff: backslashes, hyphens (as minus signs, so
-// that flags copy and paste), and lines that would start a request.
+// that flags copy and paste), characters beyond ASCII (groff reads its
+// input as Latin-1 unless told otherwise, so "∞" is written \[u221E]), and
+// lines that would start a request.
 func roffText(s string) string {
 	s = strings.NewReplacer(`\`, `\e`, "-", `\-`).Replace(s)
+	if strings.IndexFunc(s, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 {
+		var b strings.Builder
+		for _, r := range s {
+			if r > unicode.MaxASCII {
+				fmt.Fprintf(&b, `\[u%04X]`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		s = b.String()
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, ".") || strings.HasPrefix(l, "'") {

@@ -54,7 +54,7 @@ func Pub() *cli.Command {
 		&cli.IntFlag{Name: flagQoS, Aliases: []string{"q"}, Category: msg, Usage: "QoS 0, 1 or 2"},
 		&cli.BoolFlag{Name: flagRetain, Aliases: []string{"r"}, Category: msg, Usage: "retain the message"},
 		&cli.IntFlag{Name: flagRepeat, Category: msg, Usage: "publish the message `N` times"},
-		&cli.DurationFlag{Name: flagRepeatDelay, Category: msg, Usage: "pause between repeated messages"},
+		&cli.StringFlag{Name: flagRepeatDelay, Category: msg, Usage: "pause between repeated messages: `SECONDS` as mosquitto (0.5), or a duration (500ms)"},
 		&cli.IntFlag{Name: flagCount, Category: msg, Usage: "publish `N` messages (same as --repeat)"},
 		&cli.StringFlag{Name: flagRate, Category: msg, Usage: "publish at `R/s` (also /m, /h)"},
 		&cli.IntFlag{Name: flagInflight, Aliases: []string{"M"}, Category: msg, Usage: "QoS 1/2 messages awaiting ack at once (default: the broker's Receive Maximum, else 20)"},
@@ -66,6 +66,7 @@ func Pub() *cli.Command {
 		&cli.IntFlag{Name: flagPayloadFormat, Value: -1, Category: v5, Usage: "payload format indicator: 0 bytes, 1 UTF-8"},
 		&cli.IntFlag{Name: flagTopicAlias, Category: v5, Usage: "topic alias: sent with the topic once, then alone"},
 		&cli.BoolFlag{Name: flagVerbose, Aliases: []string{"v"}, Category: "Output", Usage: "show every packet: Wireshark's packet-list line and tree"},
+		&cli.BoolFlag{Name: flagQuiet, Category: "Output", Usage: "do not print error messages (the exit status still tells)"},
 		&cli.BoolFlag{Name: flagSummary, Category: "Output", Usage: "print totals and ack latencies on stderr (always on a terminal)"},
 		&cli.DurationFlag{Name: flagGrace, Value: 10 * time.Second, Category: "Reconnect", Usage: "on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements"},
 	}
@@ -74,7 +75,7 @@ func Pub() *cli.Command {
 		Usage:     "publish messages, as mosquitto_pub",
 		UsageText: "mqtap pub -t TOPIC (-m MSG | -f FILE | -s | -l | -n) [flags]\n\nexamples:\n  mqtap pub -t sensors/t1 -m 21.5 -q 1\n  mqtap pub -t load -m '{\"t\":\"{{now}}\",\"n\":{{seq}}}' --count 1000 --rate 100/s\n  tail -f app.log | mqtap pub -t logs -l -q 1",
 		Flags:     append(append(flags, reconnectFlags("for -l and --count")...), connFlags()...),
-		Action:    runPub,
+		Action:    quietErrors(runPub),
 	})
 }
 
@@ -257,7 +258,14 @@ func runPub(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Bool(flagQuiet) {
+		s.warn = io.Discard
+	}
 	pkt, err := buildPublish(c, s)
+	if err != nil {
+		return err
+	}
+	delay, err := parseDelay(flagRepeatDelay, c.String(flagRepeatDelay))
 	if err != nil {
 		return err
 	}
@@ -308,7 +316,7 @@ func runPub(c *cli.Context) error {
 	if isTerminal(errOut) && total != 1 {
 		bar, showSummary = startProgress(errOut, total, stats), true
 	}
-	pace := &pacer{interval: interval, delay: c.Duration(flagRepeatDelay)}
+	pace := &pacer{interval: interval, delay: delay}
 	cur := &pubCursor{}
 	var sendErr error
 	for {

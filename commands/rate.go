@@ -21,6 +21,22 @@ func parseRate(s string) (time.Duration, error) {
 	return time.Duration(float64(per) / r), nil
 }
 
+// parseDelay reads a pause given as seconds, as mosquitto_pub's
+// --repeat-delay ("0.5"), or as a Go duration ("500ms").
+func parseDelay(flag, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	secs, err := strconv.ParseFloat(s, 64)
+	if err != nil || secs < 0 || secs > 1e9 {
+		return 0, usageError("--%s %q: want seconds (0.5) or a duration (500ms)", flag, s)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
 // pacer spaces messages: --rate sets a schedule measured from the start (so
 // a slow send is made up for), --repeat-delay a pause between messages.
 type pacer struct {

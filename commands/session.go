@@ -56,7 +56,7 @@ func openSession(ctx context.Context, s *connSettings, o sessionOptions) (*mqttw
 	cctx, cancel := context.WithTimeout(ctx, s.connectTimeout)
 	defer cancel()
 	s.warnPassword()
-	nc, err := transport.Dial(cctx, s.endpoint, transport.Options{TLS: s.tls})
+	nc, err := transport.Dial(cctx, s.endpoint, s.dial)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +77,7 @@ func openSession(ctx context.Context, s *connSettings, o sessionOptions) (*mqttw
 		return nil, ack, &transport.DialError{Stage: transport.StageTLS, Addr: s.endpoint.Addr(), Err: err}
 	}
 	var closed *mqttwire.ClosedError
-	if errors.As(err, &closed) && s.endpoint.Scheme.Secure() && s.tls.CertFile == "" {
+	if errors.As(err, &closed) && s.endpoint.Scheme.Secure() && s.dial.TLS.CertFile == "" {
 		// An OpenSSL server refusing a TLS 1.3 client for want of a
 		// certificate just closes the connection after the handshake.
 		return nil, ack, &transport.DialError{Stage: transport.StageTLS, Addr: s.endpoint.Addr(),

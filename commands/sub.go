@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -32,6 +34,8 @@ const (
 	flagRetainAsPub     = "retain-as-published"
 	flagRetainHandling  = "retain-handling"
 	flagPretty          = "pretty"
+	flagRemoveRetained  = "remove-retained"
+	flagRandomFilter    = "random-filter"
 )
 
 // Sub is `mqtap sub`, mosquitto_sub's flags and output.
@@ -44,6 +48,8 @@ func Sub() *cli.Command {
 		&cli.IntFlag{Name: flagWait, Aliases: []string{"W"}, Category: msg, Usage: "exit (status 6) after `SECONDS` unless -C was reached"},
 		&cli.BoolFlag{Name: flagNoRetained, Aliases: []string{"R"}, Category: msg, Usage: "do not print retained (stale) messages"},
 		&cli.BoolFlag{Name: flagRetainedOnly, Category: msg, Usage: "print only retained messages; exit at the first other one"},
+		&cli.BoolFlag{Name: flagRemoveRetained, Category: msg, Usage: "clear each retained message received from the broker (skip some with -T)"},
+		&cli.StringFlag{Name: flagRandomFilter, Category: out, Usage: "print only this `PERCENT` of messages, at random (0.1 to 100); all still count for -C"},
 		&cli.StringSliceFlag{Name: flagFilterOut, Aliases: []string{"T"}, Category: msg, Usage: "do not print messages matching this topic filter (repeatable)"},
 		&cli.StringSliceFlag{Name: flagUnsubscribe, Aliases: []string{"U"}, Category: msg, Usage: "unsubscribe from this filter first (repeatable)"},
 		&cli.BoolFlag{Name: flagExitOnSubscribe, Aliases: []string{"E"}, Category: msg, Usage: "exit once the subscriptions are acknowledged"},
@@ -55,13 +61,14 @@ func Sub() *cli.Command {
 		&cli.StringFlag{Name: flagFormat, Aliases: []string{"F"}, Category: out, Usage: "mosquitto_sub output format (%t topic, %p payload, %j JSON, @H time...)"},
 		&cli.BoolFlag{Name: flagPretty, Category: out, Usage: "indent JSON payloads (in colour on a terminal)"},
 		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: outText, Category: out, Usage: "text, json, jsonl, hex or dissect"},
+		&cli.BoolFlag{Name: flagQuiet, Category: out, Usage: "do not print error messages (the exit status still tells)"},
 	}
 	return mosquittoArgs(&cli.Command{
 		Name:      "sub",
 		Usage:     "subscribe and print messages, as mosquitto_sub",
 		UsageText: "mqtap sub -t FILTER [-t FILTER...] [flags]\n\nexamples:\n  mqtap sub -t 'sensors/#' -v\n  mqtap sub -t alerts -C 1 -W 30 -F '%I %t %p'\n  mqtap sub -t 'events/#' --output jsonl",
 		Flags:     append(append(flags, reconnectFlags("unless -C or -E is given")...), connFlags()...),
-		Action:    runSub,
+		Action:    quietErrors(runSub),
 	})
 }
 
@@ -75,6 +82,8 @@ type subSettings struct {
 	retainedOnly     bool
 	filterOut        []string
 	exitOnSubscribed bool
+	removeRetained   bool
+	printPerMille    int // --random-filter; 1000 prints every message
 	mode             string
 }
 
@@ -84,6 +93,15 @@ func readSubSettings(c *cli.Context, s *connSettings) (*subSettings, error) {
 		wait: time.Duration(c.Int(flagWait)) * time.Second, noRetained: c.Bool(flagNoRetained),
 		retainedOnly: c.Bool(flagRetainedOnly), filterOut: c.StringSlice(flagFilterOut),
 		exitOnSubscribed: c.Bool(flagExitOnSubscribe), mode: c.String(flagOutput),
+		removeRetained: c.Bool(flagRemoveRetained), printPerMille: 1000,
+	}
+	if f := c.String(flagRandomFilter); f != "" {
+		// mosquitto_sub keeps tenths of a percent.
+		pc, err := strconv.ParseFloat(f, 64)
+		if err != nil || pc < 0.1 || pc > 100 {
+			return nil, usageError("--random-filter %q: want a percentage from 0.1 to 100", f)
+		}
+		ss.printPerMille = int(pc * 10)
 	}
 	switch ss.mode {
 	case outText, outJSON, outJSONL, outHex, outDissect:
@@ -136,6 +154,7 @@ type subRun struct {
 	finished bool
 	writeErr error
 	end      chan struct{} // closed when -C or --retained-only ends the run
+	remover  *retainedRemover
 }
 
 // onPublish decides, as mosquitto_sub does, whether to print a message and
@@ -158,10 +177,17 @@ func (r *subRun) onPublish(p *mqttwire.Publish) {
 	if r.ss.noRetained && p.Retain {
 		return
 	}
-	if err := r.printer.print(&received{p: p, time: time.Now()}); err != nil && r.writeErr == nil {
-		r.writeErr = err
-		r.stop()
-		return
+	if r.remover != nil && p.Retain {
+		r.remover.add(p.Topic)
+	}
+	// As mosquitto_sub, a message --random-filter leaves out still counts
+	// toward -C.
+	if r.ss.printPerMille >= 1000 || rand.IntN(1000) < r.ss.printPerMille {
+		if err := r.printer.print(&received{p: p, time: time.Now()}); err != nil && r.writeErr == nil {
+			r.writeErr = err
+			r.stop()
+			return
+		}
 	}
 	r.printed++
 	if r.ss.count > 0 && r.printed >= r.ss.count {
@@ -181,6 +207,9 @@ func runSub(c *cli.Context) error {
 	s, err := readConnSettings(c)
 	if err != nil {
 		return err
+	}
+	if c.Bool(flagQuiet) {
+		s.warn = io.Discard
 	}
 	ss, err := readSubSettings(c, s)
 	if err != nil {
@@ -230,6 +259,13 @@ func runSub(c *cli.Context) error {
 		return err
 	}
 	defer func() { conn.Close() }()
+	if ss.removeRetained {
+		remover := newRetainedRemover(conn)
+		defer remover.abandon()
+		run.mu.Lock()
+		run.remover = remover
+		run.mu.Unlock()
+	}
 	// subscribed is false until a SUBACK came: a connection lost before
 	// that is reconnected like any other, and subscribes again.
 	subscribed := true
@@ -266,6 +302,9 @@ wait:
 				return err
 			}
 			conn = next
+			if run.remover != nil {
+				run.remover.setConn(conn)
+			}
 			if !ack.SessionPresent() || !subscribed {
 				// The broker forgot us (clean session, or it lost its
 				// state), or never answered: subscribe again.
@@ -280,6 +319,15 @@ wait:
 			result = exitf(ExitTimeout, "timed out after %v (-W) with %d messages", ss.wait, run.count())
 		}
 		break
+	}
+	if run.remover != nil {
+		// The clearing messages must be acknowledged before we go.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+		err := run.remover.finish(fctx)
+		cancel()
+		if err != nil && result == nil {
+			result = err
+		}
 	}
 	if err := closeSession(context.WithoutCancel(ctx), conn, s); err != nil && result == nil {
 		result = err

@@ -40,7 +40,7 @@ type Binding struct {
 //	-D --property                            any         connect publish … then that packet's property keys
 //	-f --file --cafile --capath --cert       any         file paths
 //	   --key --write --password-file --users
-//	   --upstream-cert --upstream-key
+//	   --upstream-cert --upstream-key --unix
 //	--junit --json                           check       file paths
 //	(arguments)                              decode      file paths
 //	(arguments)                              completion  bash zsh fish powershell
@@ -58,7 +58,7 @@ var Bindings = []Binding{
 	// mosquitto's -D takes three words (commands.joinPropertyArgs joins them
 	// for the flag parser); the third, the value, is free.
 	{Flags: []string{"property", "D"}, Words: []ValueSet{PropertyCommands, PropertyNames, {}}},
-	{Flags: []string{"file", "f", "cafile", "capath", "cert", "key", "write", "password-file", "users", "upstream-cert", "upstream-key"}, Words: []ValueSet{Files}},
+	{Flags: []string{"file", "f", "cafile", "capath", "cert", "key", "write", "password-file", "users", "upstream-cert", "upstream-key", "unix"}, Words: []ValueSet{Files}},
 	{Flags: []string{"junit", "json"}, Commands: []string{"check"}, Words: []ValueSet{Files}},
 	{Commands: []string{"decode"}, Args: true, Words: []ValueSet{Files}},
 	{Commands: []string{"completion"}, Args: true, Words: []ValueSet{Shells}},

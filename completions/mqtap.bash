@@ -27,8 +27,12 @@ _mqtap_flag() {
 	"mqtap_connect --host"|"mqtap_connect -h") _mqtap_sets="-" ;;
 	"mqtap_connect --port"|"mqtap_connect -p") _mqtap_sets="-" ;;
 	"mqtap_connect --url"|"mqtap_connect -L") _mqtap_sets="-" ;;
+	"mqtap_connect --unix") _mqtap_sets="file" ;;
+	"mqtap_connect --bind-address"|"mqtap_connect -A") _mqtap_sets="-" ;;
+	"mqtap_connect --proxy") _mqtap_sets="-" ;;
 	"mqtap_connect --protocol-version"|"mqtap_connect -V") _mqtap_sets="version" ;;
 	"mqtap_connect --id"|"mqtap_connect -i") _mqtap_sets="-" ;;
+	"mqtap_connect --id-prefix"|"mqtap_connect -I") _mqtap_sets="-" ;;
 	"mqtap_connect --keepalive"|"mqtap_connect -k") _mqtap_sets="-" ;;
 	"mqtap_connect --session-expiry"|"mqtap_connect -x") _mqtap_sets="-" ;;
 	"mqtap_connect --username"|"mqtap_connect -u") _mqtap_sets="-" ;;
@@ -46,6 +50,12 @@ _mqtap_flag() {
 	"mqtap_connect --key") _mqtap_sets="file" ;;
 	"mqtap_connect --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_connect --alpn"|"mqtap_connect --tls-alpn") _mqtap_sets="-" ;;
+	"mqtap_connect --ciphers") _mqtap_sets="-" ;;
+	"mqtap_connect --keyform") _mqtap_sets="-" ;;
+	"mqtap_connect --tls-engine") _mqtap_sets="-" ;;
+	"mqtap_connect --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
+	"mqtap_connect --psk") _mqtap_sets="-" ;;
+	"mqtap_connect --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_connect --sni") _mqtap_sets="-" ;;
 	"mqtap_connect --color") _mqtap_sets="color" ;;
 	"mqtap_connect --write") _mqtap_sets="file" ;;
@@ -71,8 +81,12 @@ _mqtap_flag() {
 	"mqtap_pub --host"|"mqtap_pub -h") _mqtap_sets="-" ;;
 	"mqtap_pub --port"|"mqtap_pub -p") _mqtap_sets="-" ;;
 	"mqtap_pub --url"|"mqtap_pub -L") _mqtap_sets="-" ;;
+	"mqtap_pub --unix") _mqtap_sets="file" ;;
+	"mqtap_pub --bind-address"|"mqtap_pub -A") _mqtap_sets="-" ;;
+	"mqtap_pub --proxy") _mqtap_sets="-" ;;
 	"mqtap_pub --protocol-version"|"mqtap_pub -V") _mqtap_sets="version" ;;
 	"mqtap_pub --id"|"mqtap_pub -i") _mqtap_sets="-" ;;
+	"mqtap_pub --id-prefix"|"mqtap_pub -I") _mqtap_sets="-" ;;
 	"mqtap_pub --keepalive"|"mqtap_pub -k") _mqtap_sets="-" ;;
 	"mqtap_pub --session-expiry"|"mqtap_pub -x") _mqtap_sets="-" ;;
 	"mqtap_pub --username"|"mqtap_pub -u") _mqtap_sets="-" ;;
@@ -90,6 +104,12 @@ _mqtap_flag() {
 	"mqtap_pub --key") _mqtap_sets="file" ;;
 	"mqtap_pub --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_pub --alpn"|"mqtap_pub --tls-alpn") _mqtap_sets="-" ;;
+	"mqtap_pub --ciphers") _mqtap_sets="-" ;;
+	"mqtap_pub --keyform") _mqtap_sets="-" ;;
+	"mqtap_pub --tls-engine") _mqtap_sets="-" ;;
+	"mqtap_pub --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
+	"mqtap_pub --psk") _mqtap_sets="-" ;;
+	"mqtap_pub --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_pub --sni") _mqtap_sets="-" ;;
 	"mqtap_pub --color") _mqtap_sets="color" ;;
 	"mqtap_pub --write") _mqtap_sets="file" ;;
@@ -97,6 +117,7 @@ _mqtap_flag() {
 	"mqtap_sub --qos"|"mqtap_sub -q") _mqtap_sets="qos" ;;
 	"mqtap_sub --count"|"mqtap_sub -C") _mqtap_sets="-" ;;
 	"mqtap_sub --wait"|"mqtap_sub -W") _mqtap_sets="-" ;;
+	"mqtap_sub --random-filter") _mqtap_sets="-" ;;
 	"mqtap_sub --filter-out"|"mqtap_sub -T") _mqtap_sets="-" ;;
 	"mqtap_sub --unsubscribe"|"mqtap_sub -U") _mqtap_sets="-" ;;
 	"mqtap_sub --retain-handling") _mqtap_sets="retain_handling" ;;
@@ -107,8 +128,12 @@ _mqtap_flag() {
 	"mqtap_sub --host"|"mqtap_sub -h") _mqtap_sets="-" ;;
 	"mqtap_sub --port"|"mqtap_sub -p") _mqtap_sets="-" ;;
 	"mqtap_sub --url"|"mqtap_sub -L") _mqtap_sets="-" ;;
+	"mqtap_sub --unix") _mqtap_sets="file" ;;
+	"mqtap_sub --bind-address"|"mqtap_sub -A") _mqtap_sets="-" ;;
+	"mqtap_sub --proxy") _mqtap_sets="-" ;;
 	"mqtap_sub --protocol-version"|"mqtap_sub -V") _mqtap_sets="version" ;;
 	"mqtap_sub --id"|"mqtap_sub -i") _mqtap_sets="-" ;;
+	"mqtap_sub --id-prefix"|"mqtap_sub -I") _mqtap_sets="-" ;;
 	"mqtap_sub --keepalive"|"mqtap_sub -k") _mqtap_sets="-" ;;
 	"mqtap_sub --session-expiry"|"mqtap_sub -x") _mqtap_sets="-" ;;
 	"mqtap_sub --username"|"mqtap_sub -u") _mqtap_sets="-" ;;
@@ -126,6 +151,12 @@ _mqtap_flag() {
 	"mqtap_sub --key") _mqtap_sets="file" ;;
 	"mqtap_sub --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_sub --alpn"|"mqtap_sub --tls-alpn") _mqtap_sets="-" ;;
+	"mqtap_sub --ciphers") _mqtap_sets="-" ;;
+	"mqtap_sub --keyform") _mqtap_sets="-" ;;
+	"mqtap_sub --tls-engine") _mqtap_sets="-" ;;
+	"mqtap_sub --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
+	"mqtap_sub --psk") _mqtap_sets="-" ;;
+	"mqtap_sub --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_sub --sni") _mqtap_sets="-" ;;
 	"mqtap_sub --color") _mqtap_sets="color" ;;
 	"mqtap_sub --write") _mqtap_sets="file" ;;
@@ -141,8 +172,12 @@ _mqtap_flag() {
 	"mqtap_check --host"|"mqtap_check -h") _mqtap_sets="-" ;;
 	"mqtap_check --port"|"mqtap_check -p") _mqtap_sets="-" ;;
 	"mqtap_check --url"|"mqtap_check -L") _mqtap_sets="-" ;;
+	"mqtap_check --unix") _mqtap_sets="file" ;;
+	"mqtap_check --bind-address"|"mqtap_check -A") _mqtap_sets="-" ;;
+	"mqtap_check --proxy") _mqtap_sets="-" ;;
 	"mqtap_check --protocol-version"|"mqtap_check -V") _mqtap_sets="version" ;;
 	"mqtap_check --id"|"mqtap_check -i") _mqtap_sets="-" ;;
+	"mqtap_check --id-prefix"|"mqtap_check -I") _mqtap_sets="-" ;;
 	"mqtap_check --keepalive"|"mqtap_check -k") _mqtap_sets="-" ;;
 	"mqtap_check --session-expiry"|"mqtap_check -x") _mqtap_sets="-" ;;
 	"mqtap_check --username"|"mqtap_check -u") _mqtap_sets="-" ;;
@@ -160,6 +195,12 @@ _mqtap_flag() {
 	"mqtap_check --key") _mqtap_sets="file" ;;
 	"mqtap_check --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_check --alpn"|"mqtap_check --tls-alpn") _mqtap_sets="-" ;;
+	"mqtap_check --ciphers") _mqtap_sets="-" ;;
+	"mqtap_check --keyform") _mqtap_sets="-" ;;
+	"mqtap_check --tls-engine") _mqtap_sets="-" ;;
+	"mqtap_check --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
+	"mqtap_check --psk") _mqtap_sets="-" ;;
+	"mqtap_check --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_check --sni") _mqtap_sets="-" ;;
 	"mqtap_check --color") _mqtap_sets="color" ;;
 	"mqtap_check --write") _mqtap_sets="file" ;;
@@ -216,22 +257,22 @@ _mqtap_cmd() {
 		;;
 	mqtap_connect)
 		_mqtap_subs=""
-		_mqtap_flags="--ping --quiet -q --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--ping --quiet -q --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_pub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --summary --grace --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --quiet --summary --grace --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_sub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --remove-retained --random-filter --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --quiet --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_check)
 		_mqtap_subs=""
-		_mqtap_flags="--only --skip --require --expect-auth --bench --list --junit --json --prefix --max-payload --bench-duration --parallel --host -h --port -p --url -L --protocol-version -V --id -i --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--only --skip --require --expect-auth --bench --list --junit --json --prefix --max-payload --bench-duration --parallel --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_decode)
@@ -265,12 +306,12 @@ _mqtap_cmd() {
 # _mqtap_values SET CUR PREV: completes CUR from value set SET; PREV is the word before.
 _mqtap_values() {
 	case $1 in
-	version)
-		COMPREPLY=($(compgen -W "31 311 5 mqttv31 mqttv311 mqttv5" -- "$2"))
-		;;
 	file)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$2"))
+		;;
+	version)
+		COMPREPLY=($(compgen -W "31 311 5 mqttv31 mqttv311 mqttv5" -- "$2"))
 		;;
 	qos)
 		COMPREPLY=($(compgen -W "0 1 2" -- "$2"))

@@ -40,9 +40,17 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_connect --url' 'mqtap_connect -L'
 			echo 1
+		case 'mqtap_connect --unix'
+			echo 1
+		case 'mqtap_connect --bind-address' 'mqtap_connect -A'
+			echo 1
+		case 'mqtap_connect --proxy'
+			echo 1
 		case 'mqtap_connect --protocol-version' 'mqtap_connect -V'
 			echo 1
 		case 'mqtap_connect --id' 'mqtap_connect -i'
+			echo 1
+		case 'mqtap_connect --id-prefix' 'mqtap_connect -I'
 			echo 1
 		case 'mqtap_connect --keepalive' 'mqtap_connect -k'
 			echo 1
@@ -77,6 +85,18 @@ function __mqtap_arity --argument-names path flag
 		case 'mqtap_connect --tls-version'
 			echo 1
 		case 'mqtap_connect --alpn' 'mqtap_connect --tls-alpn'
+			echo 1
+		case 'mqtap_connect --ciphers'
+			echo 1
+		case 'mqtap_connect --keyform'
+			echo 1
+		case 'mqtap_connect --tls-engine'
+			echo 1
+		case 'mqtap_connect --tls-engine-kpass-sha1'
+			echo 1
+		case 'mqtap_connect --psk'
+			echo 1
+		case 'mqtap_connect --psk-identity'
 			echo 1
 		case 'mqtap_connect --sni'
 			echo 1
@@ -128,9 +148,17 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_pub --url' 'mqtap_pub -L'
 			echo 1
+		case 'mqtap_pub --unix'
+			echo 1
+		case 'mqtap_pub --bind-address' 'mqtap_pub -A'
+			echo 1
+		case 'mqtap_pub --proxy'
+			echo 1
 		case 'mqtap_pub --protocol-version' 'mqtap_pub -V'
 			echo 1
 		case 'mqtap_pub --id' 'mqtap_pub -i'
+			echo 1
+		case 'mqtap_pub --id-prefix' 'mqtap_pub -I'
 			echo 1
 		case 'mqtap_pub --keepalive' 'mqtap_pub -k'
 			echo 1
@@ -166,6 +194,18 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_pub --alpn' 'mqtap_pub --tls-alpn'
 			echo 1
+		case 'mqtap_pub --ciphers'
+			echo 1
+		case 'mqtap_pub --keyform'
+			echo 1
+		case 'mqtap_pub --tls-engine'
+			echo 1
+		case 'mqtap_pub --tls-engine-kpass-sha1'
+			echo 1
+		case 'mqtap_pub --psk'
+			echo 1
+		case 'mqtap_pub --psk-identity'
+			echo 1
 		case 'mqtap_pub --sni'
 			echo 1
 		case 'mqtap_pub --color'
@@ -179,6 +219,8 @@ function __mqtap_arity --argument-names path flag
 		case 'mqtap_sub --count' 'mqtap_sub -C'
 			echo 1
 		case 'mqtap_sub --wait' 'mqtap_sub -W'
+			echo 1
+		case 'mqtap_sub --random-filter'
 			echo 1
 		case 'mqtap_sub --filter-out' 'mqtap_sub -T'
 			echo 1
@@ -200,9 +242,17 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_sub --url' 'mqtap_sub -L'
 			echo 1
+		case 'mqtap_sub --unix'
+			echo 1
+		case 'mqtap_sub --bind-address' 'mqtap_sub -A'
+			echo 1
+		case 'mqtap_sub --proxy'
+			echo 1
 		case 'mqtap_sub --protocol-version' 'mqtap_sub -V'
 			echo 1
 		case 'mqtap_sub --id' 'mqtap_sub -i'
+			echo 1
+		case 'mqtap_sub --id-prefix' 'mqtap_sub -I'
 			echo 1
 		case 'mqtap_sub --keepalive' 'mqtap_sub -k'
 			echo 1
@@ -238,6 +288,18 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_sub --alpn' 'mqtap_sub --tls-alpn'
 			echo 1
+		case 'mqtap_sub --ciphers'
+			echo 1
+		case 'mqtap_sub --keyform'
+			echo 1
+		case 'mqtap_sub --tls-engine'
+			echo 1
+		case 'mqtap_sub --tls-engine-kpass-sha1'
+			echo 1
+		case 'mqtap_sub --psk'
+			echo 1
+		case 'mqtap_sub --psk-identity'
+			echo 1
 		case 'mqtap_sub --sni'
 			echo 1
 		case 'mqtap_sub --color'
@@ -268,9 +330,17 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_check --url' 'mqtap_check -L'
 			echo 1
+		case 'mqtap_check --unix'
+			echo 1
+		case 'mqtap_check --bind-address' 'mqtap_check -A'
+			echo 1
+		case 'mqtap_check --proxy'
+			echo 1
 		case 'mqtap_check --protocol-version' 'mqtap_check -V'
 			echo 1
 		case 'mqtap_check --id' 'mqtap_check -i'
+			echo 1
+		case 'mqtap_check --id-prefix' 'mqtap_check -I'
 			echo 1
 		case 'mqtap_check --keepalive' 'mqtap_check -k'
 			echo 1
@@ -305,6 +375,18 @@ function __mqtap_arity --argument-names path flag
 		case 'mqtap_check --tls-version'
 			echo 1
 		case 'mqtap_check --alpn' 'mqtap_check --tls-alpn'
+			echo 1
+		case 'mqtap_check --ciphers'
+			echo 1
+		case 'mqtap_check --keyform'
+			echo 1
+		case 'mqtap_check --tls-engine'
+			echo 1
+		case 'mqtap_check --tls-engine-kpass-sha1'
+			echo 1
+		case 'mqtap_check --psk'
+			echo 1
+		case 'mqtap_check --psk-identity'
 			echo 1
 		case 'mqtap_check --sni'
 			echo 1
@@ -527,11 +609,16 @@ complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'q' -l 'quiet' -d 'print a on
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
+complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'k' -l 'keepalive' -d 'keepalive interval in `seconds` (0 disables)' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'c' -l 'no-clean-session' -l 'disable-clean-session' -d 'keep the session (clean session / clean start off)'
-complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'u' -l 'username' -d 'user name' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'P' -l 'pw' -l 'password' -d 'password' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'password-file' -d 'read the password from the first line of `FILE`' -r -F
@@ -543,6 +630,7 @@ complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'D' -l 'property' -d 'MQTT 5 
 complete -c mqtap -n '__mqtap_value mqtap_connect 1 --property -D' -x -a '(__mqtap_set_prop_name)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'connect-timeout' -d 'give up connecting (TCP, TLS, CONNACK) after this long' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'timeout' -d 'give up waiting for an acknowledgement after this long' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls' -l 'tls-use-os-certs' -d 'use TLS, trusting the system'\''s CA certificates'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'cafile' -d 'trust the CA certificates in `FILE` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'capath' -d 'trust the CA certificates in `DIR` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'cert' -d 'client certificate `FILE` for mutual TLS' -r -F
@@ -550,6 +638,12 @@ complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'key' -d 'client private key 
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'insecure' -d 'do not verify the server certificate'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -567,7 +661,7 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'n' -l 'null-message' -d 'send an
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'q' -l 'qos' -d 'QoS 0, 1 or 2' -x -a '(__mqtap_set_qos)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'r' -l 'retain' -d 'retain the message'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'repeat' -d 'publish the message `N` times' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'repeat-delay' -d 'pause between repeated messages' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'repeat-delay' -d 'pause between repeated messages: `SECONDS` as mosquitto (0.5), or a duration (500ms)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'count' -d 'publish `N` messages (same as --repeat)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'rate' -d 'publish at `R/s` (also /m, /h)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'M' -l 'max-inflight' -d 'QoS 1/2 messages awaiting ack at once (default: the broker'\''s Receive Maximum, else 20)' -x
@@ -579,6 +673,7 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'message-expiry' -d 'message expi
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'payload-format' -d 'payload format indicator: 0 bytes, 1 UTF-8' -x -a '(__mqtap_set_payload_format)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'topic-alias' -d 'topic alias: sent with the topic once, then alone' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'v' -l 'verbose' -d 'show every packet: Wireshark'\''s packet-list line and tree'
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'quiet' -d 'do not print error messages (the exit status still tells)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'summary' -d 'print totals and ack latencies on stderr (always on a terminal)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'grace' -d 'on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'reconnect' -d 'when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on for -l and --count; --reconnect=false turns it off)'
@@ -587,11 +682,16 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'reconnect-timeout' -d 'give up a
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
+complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'k' -l 'keepalive' -d 'keepalive interval in `seconds` (0 disables)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'c' -l 'no-clean-session' -l 'disable-clean-session' -d 'keep the session (clean session / clean start off)'
-complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'u' -l 'username' -d 'user name' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'P' -l 'pw' -l 'password' -d 'password' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'password-file' -d 'read the password from the first line of `FILE`' -r -F
@@ -603,6 +703,7 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'D' -l 'property' -d 'MQTT 5 prop
 complete -c mqtap -n '__mqtap_value mqtap_pub 1 --property -D' -x -a '(__mqtap_set_prop_name)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'connect-timeout' -d 'give up connecting (TCP, TLS, CONNACK) after this long' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'timeout' -d 'give up waiting for an acknowledgement after this long' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls' -l 'tls-use-os-certs' -d 'use TLS, trusting the system'\''s CA certificates'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'cafile' -d 'trust the CA certificates in `FILE` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'capath' -d 'trust the CA certificates in `DIR` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'cert' -d 'client certificate `FILE` for mutual TLS' -r -F
@@ -610,6 +711,12 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'key' -d 'client private key `FIL
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'insecure' -d 'do not verify the server certificate'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -624,6 +731,8 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'C' -l 'count' -d 'exit after `N`
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'W' -l 'wait' -d 'exit (status 6) after `SECONDS` unless -C was reached' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'R' -l 'no-retained' -d 'do not print retained (stale) messages'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'retained-only' -d 'print only retained messages; exit at the first other one'
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'remove-retained' -d 'clear each retained message received from the broker (skip some with -T)'
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'random-filter' -d 'print only this `PERCENT` of messages, at random (0.1 to 100); all still count for -C' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'T' -l 'filter-out' -d 'do not print messages matching this topic filter (repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'U' -l 'unsubscribe' -d 'unsubscribe from this filter first (repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'E' -l 'exit-on-subscribe' -d 'exit once the subscriptions are acknowledged'
@@ -635,17 +744,23 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'N' -l 'no-eol' -d 'no newline af
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'F' -l 'format' -d 'mosquitto_sub output format (%t topic, %p payload, %j JSON, @H time...)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'pretty' -d 'indent JSON payloads (in colour on a terminal)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'o' -l 'output' -d 'text, json, jsonl, hex or dissect' -x -a '(__mqtap_set_output)'
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'quiet' -d 'do not print error messages (the exit status still tells)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect' -d 'when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on unless -C or -E is given; --reconnect=false turns it off)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect-max' -d 'longest pause between reconnect attempts (backoff from 100ms, with jitter)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'reconnect-timeout' -d 'give up after this long without a connection (0: never)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
+complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'k' -l 'keepalive' -d 'keepalive interval in `seconds` (0 disables)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'c' -l 'no-clean-session' -l 'disable-clean-session' -d 'keep the session (clean session / clean start off)'
-complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'u' -l 'username' -d 'user name' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'P' -l 'pw' -l 'password' -d 'password' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'password-file' -d 'read the password from the first line of `FILE`' -r -F
@@ -657,6 +772,7 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'D' -l 'property' -d 'MQTT 5 prop
 complete -c mqtap -n '__mqtap_value mqtap_sub 1 --property -D' -x -a '(__mqtap_set_prop_name)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'connect-timeout' -d 'give up connecting (TCP, TLS, CONNACK) after this long' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'timeout' -d 'give up waiting for an acknowledgement after this long' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls' -l 'tls-use-os-certs' -d 'use TLS, trusting the system'\''s CA certificates'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'cafile' -d 'trust the CA certificates in `FILE` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'capath' -d 'trust the CA certificates in `DIR` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'cert' -d 'client certificate `FILE` for mutual TLS' -r -F
@@ -664,6 +780,12 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'key' -d 'client private key `FIL
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'insecure' -d 'do not verify the server certificate'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -687,11 +809,16 @@ complete -c mqtap -n '__mqtap_in mqtap_check' -l 'parallel' -d 'checks run at on
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'h' -l 'host' -d 'broker host' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'p' -l 'port' -d 'broker port' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws(s)://[user[:pass]@]host[:port]/topic, instead of -h/-p/-t' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
+complete -c mqtap -n '__mqtap_in mqtap_check' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'k' -l 'keepalive' -d 'keepalive interval in `seconds` (0 disables)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'c' -l 'no-clean-session' -l 'disable-clean-session' -d 'keep the session (clean session / clean start off)'
-complete -c mqtap -n '__mqtap_in mqtap_check' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -s 'x' -l 'session-expiry' -d 'MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'u' -l 'username' -d 'user name' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'P' -l 'pw' -l 'password' -d 'password' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'password-file' -d 'read the password from the first line of `FILE`' -r -F
@@ -703,6 +830,7 @@ complete -c mqtap -n '__mqtap_in mqtap_check' -s 'D' -l 'property' -d 'MQTT 5 pr
 complete -c mqtap -n '__mqtap_value mqtap_check 1 --property -D' -x -a '(__mqtap_set_prop_name)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'connect-timeout' -d 'give up connecting (TCP, TLS, CONNACK) after this long' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'timeout' -d 'give up waiting for an acknowledgement after this long' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls' -l 'tls-use-os-certs' -d 'use TLS, trusting the system'\''s CA certificates'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'cafile' -d 'trust the CA certificates in `FILE` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'capath' -d 'trust the CA certificates in `DIR` (enables TLS)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'cert' -d 'client certificate `FILE` for mutual TLS' -r -F
@@ -710,6 +838,12 @@ complete -c mqtap -n '__mqtap_in mqtap_check' -l 'key' -d 'client private key `F
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'insecure' -d 'do not verify the server certificate'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'

@@ -4,12 +4,12 @@
 # Install: copy to a directory in $fpath as _mqtap (Debian:
 # /usr/share/zsh/vendor-completions/_mqtap), or source it after compinit.
 
-_mqtap_set_version() {
-	compadd -- '31' '311' '5' 'mqttv31' 'mqttv311' 'mqttv5'
-}
-
 _mqtap_set_file() {
 	_files
+}
+
+_mqtap_set_version() {
+	compadd -- '31' '311' '5' 'mqttv31' 'mqttv311' 'mqttv5'
 }
 
 _mqtap_set_qos() {
@@ -115,17 +115,24 @@ _mqtap_cmd_mqtap_connect() {
 		'(--port -p)-p[broker port]:value: ' \
 		'(--url -L)--url=[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
 		'(--url -L)-L[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
+		'(--unix)--unix=[connect through the Unix domain socket `PATH` instead of -h/-p]:file:_mqtap_set_file' \
+		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
+		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
 		'(--id -i)-i[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
+		'(--id-prefix -I)--id-prefix=[client id `PREFIX` followed by the process id]:value: ' \
+		'(--id-prefix -I)-I[client id `PREFIX` followed by the process id]:value: ' \
 		'(--keepalive -k)--keepalive=[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--keepalive -k)-k[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--no-clean-session --disable-clean-session -c)--no-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)--disable-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)-c[keep the session (clean session / clean start off)]' \
-		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
-		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
 		'(--username -u)--username=[user name]:value: ' \
 		'(--username -u)-u[user name]:value: ' \
 		'(--pw --password -P)--pw=[password]:value: ' \
@@ -140,6 +147,8 @@ _mqtap_cmd_mqtap_connect() {
 		'*-D[MQTT 5 property: -D `CMD PROPERTY VALUE` as mosquitto (CMD: connect, publish, subscribe, unsubscribe, disconnect, will)]:prop command:_mqtap_set_prop_command:prop name:_mqtap_set_prop_name:value: ' \
 		'(--connect-timeout)--connect-timeout=[give up connecting (TCP, TLS, CONNACK) after this long]:value: ' \
 		'(--timeout)--timeout=[give up waiting for an acknowledgement after this long]:value: ' \
+		'(--tls --tls-use-os-certs)--tls[use TLS, trusting the system'\''s CA certificates]' \
+		'(--tls --tls-use-os-certs)--tls-use-os-certs[use TLS, trusting the system'\''s CA certificates]' \
 		'(--cafile)--cafile=[trust the CA certificates in `FILE` (enables TLS)]:file:_mqtap_set_file' \
 		'(--capath)--capath=[trust the CA certificates in `DIR` (enables TLS)]:file:_mqtap_set_file' \
 		'(--cert)--cert=[client certificate `FILE` for mutual TLS]:file:_mqtap_set_file' \
@@ -148,6 +157,12 @@ _mqtap_cmd_mqtap_connect() {
 		'(--tls-version)--tls-version=[lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1]:tls version:_mqtap_set_tls_version' \
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
+		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
+		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
+		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
+		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -178,7 +193,7 @@ _mqtap_cmd_mqtap_pub() {
 		'(--retain -r)--retain[retain the message]' \
 		'(--retain -r)-r[retain the message]' \
 		'(--repeat)--repeat=[publish the message `N` times]:value: ' \
-		'(--repeat-delay)--repeat-delay=[pause between repeated messages]:value: ' \
+		'(--repeat-delay)--repeat-delay=[pause between repeated messages: `SECONDS` as mosquitto (0.5), or a duration (500ms)]:value: ' \
 		'(--count)--count=[publish `N` messages (same as --repeat)]:value: ' \
 		'(--rate)--rate=[publish at `R/s` (also /m, /h)]:value: ' \
 		'(--max-inflight -M)--max-inflight=[QoS 1/2 messages awaiting ack at once (default: the broker'\''s Receive Maximum, else 20)]:value: ' \
@@ -192,6 +207,7 @@ _mqtap_cmd_mqtap_pub() {
 		'(--topic-alias)--topic-alias=[topic alias: sent with the topic once, then alone]:value: ' \
 		'(--verbose -v)--verbose[show every packet: Wireshark'\''s packet-list line and tree]' \
 		'(--verbose -v)-v[show every packet: Wireshark'\''s packet-list line and tree]' \
+		'(--quiet)--quiet[do not print error messages (the exit status still tells)]' \
 		'(--summary)--summary[print totals and ack latencies on stderr (always on a terminal)]' \
 		'(--grace)--grace=[on SIGINT/SIGTERM, how long to wait for outstanding acknowledgements]:value: ' \
 		'(--reconnect)--reconnect[when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on for -l and --count; --reconnect=false turns it off)]' \
@@ -203,17 +219,24 @@ _mqtap_cmd_mqtap_pub() {
 		'(--port -p)-p[broker port]:value: ' \
 		'(--url -L)--url=[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
 		'(--url -L)-L[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
+		'(--unix)--unix=[connect through the Unix domain socket `PATH` instead of -h/-p]:file:_mqtap_set_file' \
+		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
+		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
 		'(--id -i)-i[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
+		'(--id-prefix -I)--id-prefix=[client id `PREFIX` followed by the process id]:value: ' \
+		'(--id-prefix -I)-I[client id `PREFIX` followed by the process id]:value: ' \
 		'(--keepalive -k)--keepalive=[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--keepalive -k)-k[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--no-clean-session --disable-clean-session -c)--no-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)--disable-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)-c[keep the session (clean session / clean start off)]' \
-		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
-		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
 		'(--username -u)--username=[user name]:value: ' \
 		'(--username -u)-u[user name]:value: ' \
 		'(--pw --password -P)--pw=[password]:value: ' \
@@ -228,6 +251,8 @@ _mqtap_cmd_mqtap_pub() {
 		'*-D[MQTT 5 property: -D `CMD PROPERTY VALUE` as mosquitto (CMD: connect, publish, subscribe, unsubscribe, disconnect, will)]:prop command:_mqtap_set_prop_command:prop name:_mqtap_set_prop_name:value: ' \
 		'(--connect-timeout)--connect-timeout=[give up connecting (TCP, TLS, CONNACK) after this long]:value: ' \
 		'(--timeout)--timeout=[give up waiting for an acknowledgement after this long]:value: ' \
+		'(--tls --tls-use-os-certs)--tls[use TLS, trusting the system'\''s CA certificates]' \
+		'(--tls --tls-use-os-certs)--tls-use-os-certs[use TLS, trusting the system'\''s CA certificates]' \
 		'(--cafile)--cafile=[trust the CA certificates in `FILE` (enables TLS)]:file:_mqtap_set_file' \
 		'(--capath)--capath=[trust the CA certificates in `DIR` (enables TLS)]:file:_mqtap_set_file' \
 		'(--cert)--cert=[client certificate `FILE` for mutual TLS]:file:_mqtap_set_file' \
@@ -236,6 +261,12 @@ _mqtap_cmd_mqtap_pub() {
 		'(--tls-version)--tls-version=[lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1]:tls version:_mqtap_set_tls_version' \
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
+		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
+		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
+		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
+		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -260,6 +291,8 @@ _mqtap_cmd_mqtap_sub() {
 		'(--no-retained -R)--no-retained[do not print retained (stale) messages]' \
 		'(--no-retained -R)-R[do not print retained (stale) messages]' \
 		'(--retained-only)--retained-only[print only retained messages; exit at the first other one]' \
+		'(--remove-retained)--remove-retained[clear each retained message received from the broker (skip some with -T)]' \
+		'(--random-filter)--random-filter=[print only this `PERCENT` of messages, at random (0.1 to 100); all still count for -C]:value: ' \
 		'*--filter-out=[do not print messages matching this topic filter (repeatable)]:value: ' \
 		'*-T[do not print messages matching this topic filter (repeatable)]:value: ' \
 		'*--unsubscribe=[unsubscribe from this filter first (repeatable)]:value: ' \
@@ -278,6 +311,7 @@ _mqtap_cmd_mqtap_sub() {
 		'(--pretty)--pretty[indent JSON payloads (in colour on a terminal)]' \
 		'(--output -o)--output=[text, json, jsonl, hex or dissect]:output:_mqtap_set_output' \
 		'(--output -o)-o[text, json, jsonl, hex or dissect]:output:_mqtap_set_output' \
+		'(--quiet)--quiet[do not print error messages (the exit status still tells)]' \
 		'(--reconnect)--reconnect[when the connection is lost, reconnect, resume the session and send again what was not acknowledged (default: on unless -C or -E is given; --reconnect=false turns it off)]' \
 		'(--reconnect-max)--reconnect-max=[longest pause between reconnect attempts (backoff from 100ms, with jitter)]:value: ' \
 		'(--reconnect-timeout)--reconnect-timeout=[give up after this long without a connection (0: never)]:value: ' \
@@ -287,17 +321,24 @@ _mqtap_cmd_mqtap_sub() {
 		'(--port -p)-p[broker port]:value: ' \
 		'(--url -L)--url=[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
 		'(--url -L)-L[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
+		'(--unix)--unix=[connect through the Unix domain socket `PATH` instead of -h/-p]:file:_mqtap_set_file' \
+		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
+		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
 		'(--id -i)-i[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
+		'(--id-prefix -I)--id-prefix=[client id `PREFIX` followed by the process id]:value: ' \
+		'(--id-prefix -I)-I[client id `PREFIX` followed by the process id]:value: ' \
 		'(--keepalive -k)--keepalive=[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--keepalive -k)-k[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--no-clean-session --disable-clean-session -c)--no-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)--disable-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)-c[keep the session (clean session / clean start off)]' \
-		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
-		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
 		'(--username -u)--username=[user name]:value: ' \
 		'(--username -u)-u[user name]:value: ' \
 		'(--pw --password -P)--pw=[password]:value: ' \
@@ -312,6 +353,8 @@ _mqtap_cmd_mqtap_sub() {
 		'*-D[MQTT 5 property: -D `CMD PROPERTY VALUE` as mosquitto (CMD: connect, publish, subscribe, unsubscribe, disconnect, will)]:prop command:_mqtap_set_prop_command:prop name:_mqtap_set_prop_name:value: ' \
 		'(--connect-timeout)--connect-timeout=[give up connecting (TCP, TLS, CONNACK) after this long]:value: ' \
 		'(--timeout)--timeout=[give up waiting for an acknowledgement after this long]:value: ' \
+		'(--tls --tls-use-os-certs)--tls[use TLS, trusting the system'\''s CA certificates]' \
+		'(--tls --tls-use-os-certs)--tls-use-os-certs[use TLS, trusting the system'\''s CA certificates]' \
 		'(--cafile)--cafile=[trust the CA certificates in `FILE` (enables TLS)]:file:_mqtap_set_file' \
 		'(--capath)--capath=[trust the CA certificates in `DIR` (enables TLS)]:file:_mqtap_set_file' \
 		'(--cert)--cert=[client certificate `FILE` for mutual TLS]:file:_mqtap_set_file' \
@@ -320,6 +363,12 @@ _mqtap_cmd_mqtap_sub() {
 		'(--tls-version)--tls-version=[lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1]:tls version:_mqtap_set_tls_version' \
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
+		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
+		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
+		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
+		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -351,17 +400,24 @@ _mqtap_cmd_mqtap_check() {
 		'(--port -p)-p[broker port]:value: ' \
 		'(--url -L)--url=[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
 		'(--url -L)-L[`URL` mqtt(s)|ws(s)://\[user\[:pass\]@\]host\[:port\]/topic, instead of -h/-p/-t]:value: ' \
+		'(--unix)--unix=[connect through the Unix domain socket `PATH` instead of -h/-p]:file:_mqtap_set_file' \
+		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
+		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
+		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
 		'(--id -i)-i[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
+		'(--id-prefix -I)--id-prefix=[client id `PREFIX` followed by the process id]:value: ' \
+		'(--id-prefix -I)-I[client id `PREFIX` followed by the process id]:value: ' \
 		'(--keepalive -k)--keepalive=[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--keepalive -k)-k[keepalive interval in `seconds` (0 disables)]:value: ' \
 		'(--no-clean-session --disable-clean-session -c)--no-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)--disable-clean-session[keep the session (clean session / clean start off)]' \
 		'(--no-clean-session --disable-clean-session -c)-c[keep the session (clean session / clean start off)]' \
-		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
-		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)--session-expiry=[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
+		'(--session-expiry -x)-x[MQTT 5 session expiry interval in `seconds` (-1, 4294967295 or ∞: never; default 0, or never with -c)]:value: ' \
 		'(--username -u)--username=[user name]:value: ' \
 		'(--username -u)-u[user name]:value: ' \
 		'(--pw --password -P)--pw=[password]:value: ' \
@@ -376,6 +432,8 @@ _mqtap_cmd_mqtap_check() {
 		'*-D[MQTT 5 property: -D `CMD PROPERTY VALUE` as mosquitto (CMD: connect, publish, subscribe, unsubscribe, disconnect, will)]:prop command:_mqtap_set_prop_command:prop name:_mqtap_set_prop_name:value: ' \
 		'(--connect-timeout)--connect-timeout=[give up connecting (TCP, TLS, CONNACK) after this long]:value: ' \
 		'(--timeout)--timeout=[give up waiting for an acknowledgement after this long]:value: ' \
+		'(--tls --tls-use-os-certs)--tls[use TLS, trusting the system'\''s CA certificates]' \
+		'(--tls --tls-use-os-certs)--tls-use-os-certs[use TLS, trusting the system'\''s CA certificates]' \
 		'(--cafile)--cafile=[trust the CA certificates in `FILE` (enables TLS)]:file:_mqtap_set_file' \
 		'(--capath)--capath=[trust the CA certificates in `DIR` (enables TLS)]:file:_mqtap_set_file' \
 		'(--cert)--cert=[client certificate `FILE` for mutual TLS]:file:_mqtap_set_file' \
@@ -384,6 +442,12 @@ _mqtap_cmd_mqtap_check() {
 		'(--tls-version)--tls-version=[lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1]:tls version:_mqtap_set_tls_version' \
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
+		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
+		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
+		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
+		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
+		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
