@@ -34,21 +34,23 @@ func TestPubSubQoS(t *testing.T) {
 // stdin ends.
 func TestPubLinesStream(t *testing.T) {
 	b := startBroker(t, brokerOptions{})
-	sub := background(nil, "sub", "-p", b.port, "-t", "lines", "-q", "1", "-C", "3")
+	// [%p]: an empty line is an empty message, which plain output would
+	// not show (as mosquitto_sub).
+	sub := background(nil, "sub", "-p", b.port, "-t", "lines", "-q", "1", "-C", "3", "-F", "[%p]")
 	b.waitSubscribed(t, "lines", 1)
 	r, w := ioPipe()
 	pub := background(r, "pub", "-p", b.port, "-t", "lines", "-q", "1", "-l")
 	// Each line must reach the subscriber while stdin is still open.
-	lines := []string{"first", "", "third"}
+	lines := []string{"[first]", "[]", "[third]"}
 	for i, line := range lines {
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, strings.Trim(line, "[]"))
 		sub.waitOutput(t, strings.Join(lines[:i+1], "\n")+"\n")
 	}
 	w.Close()
 	expectCode(t, pub.wait(t), 0)
 	res := sub.wait(t)
 	expectCode(t, res, 0)
-	if res.out != "first\n\nthird\n" {
+	if res.out != "[first]\n[]\n[third]\n" {
 		t.Errorf("sub printed %q", res.out)
 	}
 }

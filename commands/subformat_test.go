@@ -167,3 +167,25 @@ func TestSubPretty(t *testing.T) {
 		t.Errorf("--pretty text: %q", res.out)
 	}
 }
+
+// TestSubEmptyMessage checks what mosquitto_sub prints for an empty
+// message: nothing, or "topic (null)" with -v.
+func TestSubEmptyMessage(t *testing.T) {
+	b := startBroker(t, brokerOptions{})
+	for i, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "after\n"},
+		{[]string{"-v"}, "e/x (null)\ne/x after\n"},
+		{[]string{"-v", "-N"}, "e/x after"},
+	} {
+		sub := background(nil, append([]string{"sub", "-p", b.port, "-t", "e/x", "-C", "2"}, c.args...)...)
+		b.waitSubscribed(t, "e/x", i+1)
+		expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "e/x", "-n", "-q", "1"), 0)
+		expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "e/x", "-m", "after", "-q", "1"), 0)
+		if res := sub.wait(t); res.out != c.want {
+			t.Errorf("sub %v: %q, want %q", c.args, res.out, c.want)
+		}
+	}
+}

@@ -55,6 +55,12 @@ func (p *messagePrinter) print(m *received) error {
 		b = append(b, m.p.Topic...)
 		b = append(b, '\n')
 		b = append(b, hex.Dump(m.p.Payload)...)
+	case len(m.p.Payload) == 0:
+		// As mosquitto_sub: an empty message prints nothing, or with -v
+		// "topic (null)" (nothing at all under -N).
+		if p.verbose && !p.noEOL {
+			b = append(append(b, m.p.Topic...), " (null)\n"...)
+		}
 	default:
 		if p.verbose {
 			b = append(b, m.p.Topic...)
