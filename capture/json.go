@@ -152,19 +152,23 @@ func jsonFrame(p *Packet, m *frameMeta) *output.JSONObject {
 	if f.ifaceSet {
 		o.Add("frame.section_number", itoa(f.section))
 		o.Add("frame.interface_id", itoa(f.ifaceID))
-		if f.ifName != "" {
-			o.AddObject("frame.interface_id_tree").Add("frame.interface_name", f.ifName)
+		tree := o.AddObject("frame.interface_id_tree")
+		tree.Add("frame.interface_name", f.ifName)
+		if f.ifHasDescr {
+			tree.Add("frame.interface_description", f.ifDescr)
 		}
 	}
 	_, num := encap(f.link)
 	o.Add("frame.encap_type", itoa(num))
-	var b [64]byte
-	o.Add("frame.time", string(appendAbsTime(b[:0], f.ts)))
-	o.Add("frame.offset_shift", "0.000000000")
-	o.Add("frame.time_epoch", string(appendEpoch(b[:0], f.ts)))
-	o.Add("frame.time_delta", durString(m.delta))
-	o.Add("frame.time_delta_displayed", durString(m.delta))
-	o.Add("frame.time_relative", durString(p.RelTime))
+	if !f.noTime {
+		var b [64]byte
+		o.Add("frame.time", string(appendAbsTime(b[:0], f.ts)))
+		o.Add("frame.offset_shift", "0.000000000")
+		o.Add("frame.time_epoch", string(appendEpoch(b[:0], f.ts)))
+		o.Add("frame.time_delta", durString(m.delta))
+		o.Add("frame.time_delta_displayed", durString(m.delta))
+		o.Add("frame.time_relative", durString(p.RelTime))
+	}
 	o.Add("frame.number", itoa(p.Number))
 	o.Add("frame.len", itoa(f.wireLen))
 	o.Add("frame.cap_len", itoa(len(f.data)))

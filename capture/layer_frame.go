@@ -71,22 +71,30 @@ func writeFrame(t *textBuf, f *rawFrame, num int, delta, since time.Duration, pr
 	t.line(0).s("Frame ").i(num).s(": ").i(f.wireLen).s(" bytes on wire (").i(f.wireLen * 8).s(" bits), ").
 		i(capLen).s(" bytes captured (").i(capLen * 8).s(" bits)")
 	if f.ifaceSet {
-		t.s(" on interface ")
-		if f.ifName != "" {
-			t.s(f.ifName).s(", ")
-		}
-		t.s("id ").i(f.ifaceID)
+		t.s(" on interface ").s(f.ifName).s(", id ").i(f.ifaceID)
 		t.line(1).s("Section number: ").i(f.section)
-		t.line(1).s("Interface id: ").i(f.ifaceID)
-		if f.ifName != "" {
-			t.s(" (").s(f.ifName).s(")")
-			t.line(2).s("Interface name: ").s(f.ifName)
-		} else {
-			t.s(" (unknown)")
+		t.line(1).s("Interface id: ").i(f.ifaceID).s(" (").s(f.ifName).s(")")
+		t.line(2).s("Interface name: ").s(f.ifName)
+		if f.ifHasDescr {
+			t.line(2).s("Interface description: ").s(f.ifDescr)
 		}
 	}
 	label, _ := encap(f.link)
 	t.line(1).s("Encapsulation type: ").s(label)
+	if !f.noTime {
+		writeFrameTimes(t, f, delta, since)
+	}
+	t.line(1).s("Frame Number: ").i(num)
+	t.line(1).s("Frame Length: ").i(f.wireLen).s(" bytes (").i(f.wireLen * 8).s(" bits)")
+	t.line(1).s("Capture Length: ").i(capLen).s(" bytes (").i(capLen * 8).s(" bits)")
+	t.line(1).s("[Frame is marked: False]")
+	t.line(1).s("[Frame is ignored: False]")
+	t.line(1).s("[Protocols in frame: ").by(protos).c(']')
+}
+
+// writeFrameTimes renders the Frame section's time lines, which a frame
+// stored without a timestamp does not have.
+func writeFrameTimes(t *textBuf, f *rawFrame, delta, since time.Duration) {
 	t.line(1).s("Arrival Time: ")
 	// The text up to the seconds changes once a second; frames come many
 	// per second.
@@ -112,10 +120,4 @@ func writeFrame(t *textBuf, f *rawFrame, num int, delta, since time.Duration, pr
 	t.b = append(t.b, t.b[ds:de]...) // the same value: every frame is displayed
 	t.s(" seconds]")
 	t.line(1).s("[Time since reference or first frame: ").dur(since).s(" seconds]")
-	t.line(1).s("Frame Number: ").i(num)
-	t.line(1).s("Frame Length: ").i(f.wireLen).s(" bytes (").i(f.wireLen * 8).s(" bits)")
-	t.line(1).s("Capture Length: ").i(capLen).s(" bytes (").i(capLen * 8).s(" bits)")
-	t.line(1).s("[Frame is marked: False]")
-	t.line(1).s("[Frame is ignored: False]")
-	t.line(1).s("[Protocols in frame: ").by(protos).c(']')
 }

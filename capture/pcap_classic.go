@@ -85,7 +85,7 @@ func (s *source) nextRecord(f *rawFrame) error {
 	// before, so that an out-of-range microsecond value (damaged file)
 	// gives the same time as it did.
 	f.data, f.ts, f.wireLen, f.link = data, time.Unix(int64(sec), int64(frac*p.nanos)).UTC(), int(wireLen), p.link
-	f.ifaceID, f.ifaceSet, f.ifName = 0, false, ""
+	f.ifaceID, f.ifaceSet, f.noTime, f.ifaceLabel = 0, false, false, ifaceLabel{}
 	f.section = 0
 	f.digits = p.digits
 	return nil

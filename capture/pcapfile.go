@@ -23,9 +23,13 @@ type rawFrame struct {
 	link     LinkType
 	ifaceID  int
 	ifaceSet bool // pcapng: interface id/name known
-	ifName   string
-	section  int
-	digits   int // decimal places of the timestamps' resolution
+	// noTime marks a frame stored without a timestamp (a pcapng Simple
+	// Packet Block): ts is then the Unix epoch, which tshark uses for its
+	// time arithmetic, and no time is shown.
+	noTime bool
+	ifaceLabel
+	section int
+	digits  int // decimal places of the timestamps' resolution
 }
 
 // Limits on lengths read from the file. They are checked before anything
@@ -58,12 +62,12 @@ type source struct {
 	// pcapng: the current section's byte order and interfaces
 	byteOrder
 	ifaces []ngIface
-	// section counts the Section Header Blocks so far; ifNames holds the
-	// name of every interface of every section in order, as tshark's
+	// section counts the Section Header Blocks so far; ifLabels holds the
+	// names of every interface of every section in order, as tshark's
 	// frame dissector looks names up there by the frame's interface id
 	// (in its own section).
-	section int
-	ifNames []string
+	section  int
+	ifLabels []ifaceLabel
 }
 
 const (

@@ -25,20 +25,21 @@ type frame struct {
 	name     string
 	section  int
 	digits   int
+	noTime   bool
 }
 
 func (f frame) String() string {
-	return fmt.Sprintf("{%d bytes %x.. ts %s wire %d link %d iface %v/%d %q section %d digits %d}",
-		len(f.data), f.data[:min(len(f.data), 4)], f.ts.Format(time.RFC3339Nano), f.wire, f.link, f.ifaceSet, f.iface, f.name, f.section, f.digits)
+	return fmt.Sprintf("{%d bytes %x.. ts %s (none: %v) wire %d link %d iface %v/%d %q section %d digits %d}",
+		len(f.data), f.data[:min(len(f.data), 4)], f.ts.Format(time.RFC3339Nano), f.noTime, f.wire, f.link, f.ifaceSet, f.iface, f.name, f.section, f.digits)
 }
 
 func (f frame) equal(g frame) bool {
 	return bytes.Equal(f.data, g.data) && f.ts.Equal(g.ts) && f.wire == g.wire && f.link == g.link &&
-		f.ifaceSet == g.ifaceSet && f.iface == g.iface && f.name == g.name && f.section == g.section && f.digits == g.digits
+		f.ifaceSet == g.ifaceSet && f.iface == g.iface && f.name == g.name && f.section == g.section && f.digits == g.digits && f.noTime == g.noTime
 }
 
 func snapshot(f *rawFrame) frame {
-	g := frame{data: bytes.Clone(f.data), ts: f.ts, wire: f.wireLen, link: f.link, ifaceSet: f.ifaceSet, section: f.section, digits: f.digits}
+	g := frame{data: bytes.Clone(f.data), ts: f.ts, wire: f.wireLen, link: f.link, ifaceSet: f.ifaceSet, section: f.section, digits: f.digits, noTime: f.noTime}
 	if f.ifaceSet {
 		g.iface, g.name = f.ifaceID, f.ifName
 	}
@@ -78,6 +79,9 @@ func nfs(n int, data []byte, ts time.Time, wire int, link LinkType, iface int, n
 }
 
 func unix(sec, nsec int64) time.Time { return time.Unix(sec, nsec).UTC() }
+
+// untimed marks a frame stored without a timestamp.
+func untimed(f frame) frame { f.noTime = true; return f }
 
 type sourceCase struct {
 	name   string
@@ -160,30 +164,30 @@ func sourceCases() []sourceCase {
 			frames: []frame{nf(d3, unix(t0, 123456789), 42, LinkTypeEthernet, 0, "en0", 9)}},
 		{name: "pcapng interface without options",
 			file:   cat(shb(lo), idb(lo, 276, 0), epb(lo, 0, tsUS, d1, 60)),
-			frames: []frame{nf(d1, unix(t0, 123456000), 60, LinkTypeLinuxSLL2, 0, "", 6)}},
+			frames: []frame{nf(d1, unix(t0, 123456000), 60, LinkTypeLinuxSLL2, 0, "unknown", 6)}},
 		{name: "pcapng two interfaces, different link types and resolutions",
 			file: cat(ngHead, idb(lo, 101, 0, ifName(lo, "tun0"), tsResol(lo, 9)),
 				epb(lo, 0, tsUS, d1, 60), epb(lo, 1, tsNS, d3, 42), epb(lo, 0, tsUS, d2, 1)),
 			frames: []frame{eth0(d1, 60), nf(d3, unix(t0, 123456789), 42, LinkTypeRaw, 1, "tun0", 9), eth0(d2, 1)}},
 		{name: "pcapng ms resolution and if_tsoffset",
 			file:   cat(shb(lo), idb(lo, 0, 0, tsResol(lo, 3), tsOffset(lo, t0)), epb(lo, 0, 5123, d2, 1)),
-			frames: []frame{nf(d2, unix(t0+5, 123000000), 1, LinkTypeNull, 0, "", 3)}},
+			frames: []frame{nf(d2, unix(t0+5, 123000000), 1, LinkTypeNull, 0, "unknown", 3)}},
 		{name: "pcapng if_tsresol 0 reads as µs",
 			file:   cat(shb(lo), idb(lo, 1, 0, tsResol(lo, 0)), epb(lo, 0, tsUS, d2, 1)),
-			frames: []frame{nf(d2, unix(t0, 123456000), 1, LinkTypeEthernet, 0, "", 6)}},
+			frames: []frame{nf(d2, unix(t0, 123456000), 1, LinkTypeEthernet, 0, "unknown", 6)}},
 		{name: "pcapng binary resolutions",
 			// Converted as the previous reader did: 2^-20 scaled by
 			// 1e9/2^20 rounded down, 2^-30 not scaled at all.
 			file: cat(shb(lo), idb(lo, 1, 0, tsResol(lo, 0x80|20)), idb(lo, 1, 0, tsResol(lo, 0x80|30)),
 				epb(lo, 0, 5<<20|1<<19, d1, 60), epb(lo, 1, 7<<30|1<<29, d2, 1)),
-			frames: []frame{nf(d1, unix(5, 1<<19*953), 60, LinkTypeEthernet, 0, "", 9),
-				nf(d2, unix(7, 1<<29), 1, LinkTypeEthernet, 1, "", 9)}},
+			frames: []frame{nf(d1, unix(5, 1<<19*953), 60, LinkTypeEthernet, 0, "unknown", 9),
+				nf(d2, unix(7, 1<<29), 1, LinkTypeEthernet, 1, "unknown", 9)}},
 		{name: "pcapng simple packet blocks",
 			// The first is cut to the interface's snap length; neither has
 			// a timestamp.
 			file: cat(shb(lo), idb(lo, 1, 64, ifName(lo, "eth1")), spb(lo, 100, frameBytes(6, 64)), spb(lo, 10, frameBytes(7, 10))),
-			frames: []frame{nf(frameBytes(6, 64), time.Time{}, 100, LinkTypeEthernet, 0, "eth1", 6),
-				nf(frameBytes(7, 10), time.Time{}, 10, LinkTypeEthernet, 0, "eth1", 6)}},
+			frames: []frame{untimed(nf(frameBytes(6, 64), unix(0, 0), 100, LinkTypeEthernet, 0, "eth1", 6)),
+				untimed(nf(frameBytes(7, 10), unix(0, 0), 10, LinkTypeEthernet, 0, "eth1", 6))}},
 		{name: "pcapng obsolete packet block",
 			file:   cat(ngHead, idb(lo, 101, 0, ifName(lo, "tun0")), pb(lo, 1, tsUS, d3, 42)),
 			frames: []frame{nf(d3, unix(t0, 123456000), 42, LinkTypeRaw, 1, "tun0", 6)}},
@@ -362,12 +366,18 @@ func diffPcapgo(t *testing.T, data []byte, stricter bool) (frames int) {
 // asPcapgo masks what this reader shows differently from gopacket's by
 // design: after the first section of a pcapng file, the section number
 // (gopacket's gave 1) and the interface name (tshark's, not the section's
-// own interface's).
+// own interface's); the name of an interface without if_name (gopacket's
+// is empty, tshark's the description, the hardware or "unknown"); and the
+// time of a Simple Packet Block (gopacket's is the zero time, tshark's the
+// epoch).
 func asPcapgo(got, want []frame) []frame {
 	out := slices.Clone(got)
 	for i := range min(len(out), len(want)) {
-		if out[i].section > 1 {
+		if out[i].section > 1 || want[i].name == "" {
 			out[i].section, out[i].name = want[i].section, want[i].name
+		}
+		if out[i].noTime && want[i].ts.IsZero() {
+			out[i].ts, out[i].noTime = want[i].ts, false
 		}
 	}
 	return out

@@ -58,7 +58,24 @@ func layoutCases(t *testing.T) []layoutCase {
 		epb(lo, 0, 4*1250007, eth(4), len(eth(4))),
 		epb(lo, 0, 5*1250007, eth(5), len(eth(5))),
 	)
+	// Interfaces named every way tshark knows (if_description, then
+	// if_hardware, then "unknown" stand in for a missing if_name), and
+	// Simple Packet Blocks, which have no timestamp, among timed frames.
+	labels := cat(shb(lo),
+		idb(lo, 1, 0, ngOpt(lo, optIfDescr, []byte("Loopback: lo"))),
+		idb(lo, 1, 0, ngOpt(lo, optIfHardware, []byte("virtio NIC"))),
+		idb(lo, 1, 0, ngOpt(lo, optIfDescr, []byte("uplink")), ifName(lo, "enp1s0")),
+		idb(lo, 1, 0, ifName(lo, "")),
+		idb(lo, 1, 0),
+		spb(lo, len(eth(0)), eth(0)),
+		epb(lo, 1, us(1), eth(1), len(eth(1))),
+		spb(lo, len(eth(2)), eth(2)),
+		epb(lo, 2, us(3), eth(3), len(eth(3))),
+		epb(lo, 3, us(4), eth(4), len(eth(4))),
+		epb(lo, 4, us(5), eth(5), len(eth(5))),
+	)
 	return []layoutCase{
+		{"pcapng-labels-untimed", labels},
 		{"pcap-le-us", pcapOf(lo, magicMicro, func(i int) uint32 { return uint32(i*1250 + 7) })},
 		{"pcap-be-us", pcapOf(bo, magicMicro, func(i int) uint32 { return uint32(i*1250 + 7) })},
 		{"pcap-be-ns", pcapOf(bo, magicNano, func(i int) uint32 { return uint32(i*1250007 + 3) })},
@@ -112,6 +129,13 @@ func TestLayoutsTshark(t *testing.T) {
 				}
 				if w := flatten(want); strings.Join(w, "\n") != strings.Join(got, "\n") {
 					t.Errorf("frame %d differs:\n%s", i+1, diffLines(w, got))
+				}
+				if p.TimeDigits < 0 {
+					// No timestamp: a blank Time column.
+					if strings.TrimSpace(list[i][5:17]) != "" {
+						t.Errorf("frame %d has no timestamp, tshark's list shows %q", i+1, list[i])
+					}
+					continue
 				}
 				rel := strings.Fields(list[i])[1]
 				if digits := len(rel) - strings.IndexByte(rel, '.') - 1; digits != p.TimeDigits {

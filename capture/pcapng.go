@@ -110,9 +110,10 @@ func (s *source) nextBlock(f *rawFrame) error {
 // whole block, its length checked to be at least 12).
 func (s *source) packet(f *rawFrame, typ uint32, b []byte) error {
 	var id, capLen, wireLen uint32
-	var ts time.Time
+	ts, noTime := time.Unix(0, 0).UTC(), false
 	var data []byte
 	if typ == blockSPB {
+		noTime = true
 		// original length, then the packet: no interface id (it is the
 		// first interface) and no timestamp.
 		if len(b) < 16 {
@@ -159,7 +160,7 @@ func (s *source) packet(f *rawFrame, typ uint32, b []byte) error {
 	// interface with the same id counted from the start of the file.
 	ifc := &s.ifaces[id]
 	f.data, f.ts, f.wireLen, f.link = data, ts, int(wireLen), ifc.link
-	f.ifaceID, f.ifaceSet, f.ifName = int(id), true, s.ifNames[id]
+	f.ifaceID, f.ifaceSet, f.noTime, f.ifaceLabel = int(id), true, noTime, s.ifLabels[id]
 	f.section = s.section
 	f.digits = ifc.digits
 	return nil

@@ -6,7 +6,7 @@ import (
 )
 
 // ngIface is what a pcapng Interface Description Block says about the
-// packets of its interface (its name is kept in source.ifNames).
+// packets of its interface (its name is kept in source.ifLabels).
 type ngIface struct {
 	link    LinkType
 	snapLen uint32 // 0: no limit
@@ -19,11 +19,22 @@ type ngIface struct {
 
 // Interface Description Block options used.
 const (
-	optEnd      = 0
-	optIfName   = 2
-	optTSResol  = 9
-	optTSOffset = 14
+	optEnd        = 0
+	optIfName     = 2
+	optIfDescr    = 3
+	optTSResol    = 9
+	optTSOffset   = 14
+	optIfHardware = 15
 )
+
+// ifaceLabel is how tshark 4.0 names a frame's interface: if_name, or
+// failing that if_description, then if_hardware, then "unknown"; an
+// if_description is also shown on a line of its own.
+type ifaceLabel struct {
+	ifName     string
+	ifDescr    string
+	ifHasDescr bool
+}
 
 // addInterface reads an Interface Description Block b (the whole block)
 // and appends its interface to the section's.
@@ -33,7 +44,10 @@ func (s *source) addInterface(b []byte) error {
 		return fmt.Errorf("capture: pcapng interface description block of %d bytes is too short", len(b))
 	}
 	ifc := ngIface{link: LinkType(s.u16(b[8:])), snapLen: s.u32(b[12:])}
-	name, resol := "", byte(0)
+	var label ifaceLabel
+	var name, hardware string
+	var hasName, hasHardware bool
+	resol := byte(0)
 	opts := b[16 : len(b)-4]
 	for len(opts) >= 4 {
 		code, n := s.u16(opts), int(s.u16(opts[2:]))
@@ -46,7 +60,11 @@ func (s *source) addInterface(b []byte) error {
 		v := opts[4 : 4+n]
 		switch code {
 		case optIfName:
-			name = string(v)
+			name, hasName = string(v), true
+		case optIfDescr:
+			label.ifDescr, label.ifHasDescr = string(v), true
+		case optIfHardware:
+			hardware, hasHardware = string(v), true
 		case optTSResol:
 			if n >= 1 {
 				resol = v[0]
@@ -63,7 +81,17 @@ func (s *source) addInterface(b []byte) error {
 		return err
 	}
 	s.ifaces = append(s.ifaces, ifc)
-	s.ifNames = append(s.ifNames, name)
+	switch {
+	case hasName:
+		label.ifName = name
+	case label.ifHasDescr:
+		label.ifName = label.ifDescr
+	case hasHardware:
+		label.ifName = hardware
+	default:
+		label.ifName = "unknown"
+	}
+	s.ifLabels = append(s.ifLabels, label)
 	return nil
 }
 

@@ -47,7 +47,8 @@ type Packet struct {
 	RelTime time.Duration // since the first frame (list Time column)
 	// TimeDigits is the precision of the capture's timestamps in decimal
 	// places (6 for a microsecond pcap, 9 for nanoseconds): the list's
-	// Time column shows that many.
+	// Time column shows that many. -1: the frame has no timestamp (a
+	// pcapng Simple Packet Block) and the column is left blank.
 	TimeDigits int
 	Src, Dst   string // as the packet list shows them
 	Protocol   string // list Protocol column when no PDU ("TCP", "IPv4", ...)
@@ -202,6 +203,9 @@ func (r *Reader) Next() (*Packet, error) {
 	}
 	p := &r.pkt
 	*p = Packet{Number: r.num, Time: f.ts, RelTime: f.ts.Sub(r.first), TimeDigits: f.digits, Length: f.wireLen, FrameData: f.data}
+	if f.noTime {
+		p.TimeDigits = -1
+	}
 	delta := f.ts.Sub(r.prev)
 	r.prev = f.ts
 
@@ -329,8 +333,10 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 				if fwd.winScale == -2 || rev.winScale == -2 {
 					fwd.winScale, rev.winScale = -2, -2
 				}
-			} else if !c.synSet {
-				c.synTs, c.synSet = ts, true
+			} else {
+				// tshark keeps the most recent SYN's time; a zero time
+				// (the epoch: a frame with no timestamp) counts as none.
+				c.synTs, c.synSet = ts, ts.UnixNano() != 0
 			}
 		}
 	} else if !fwd.baseSet {

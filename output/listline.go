@@ -35,7 +35,10 @@ func AppendListLine(b []byte, no int, rel time.Duration, digits int, src, dst, p
 	b = append(b, n...)
 	b = append(b, ' ')
 	var tb [32]byte
-	ts := appendSeconds(tb[:0], rel, digits)
+	var ts []byte
+	if digits >= 0 { // below 0: no timestamp, a blank column
+		ts = appendSeconds(tb[:0], rel, digits)
+	}
 	b = pad(b, 10-len(ts))
 	b = append(b, ts...)
 	b = append(b, ' ')
