@@ -50,16 +50,22 @@ func appendAbsTime(b []byte, t time.Time) []byte {
 	return append(b, zone...)
 }
 
-// appendEpoch renders seconds.nanoseconds since the Unix epoch.
+// appendEpoch renders seconds.nanoseconds since the Unix epoch. It works
+// on seconds and nanoseconds apart: a pcapng timestamp can lie further
+// than the 292 years an int64 of nanoseconds spans.
 func appendEpoch(b []byte, t time.Time) []byte {
-	ns := t.UnixNano()
-	if ns < 0 {
+	sec, ns := t.Unix(), uint64(t.Nanosecond())
+	abs := uint64(sec)
+	if sec < 0 {
 		b = append(b, '-')
-		ns = -ns
+		abs = -abs // two's complement: right for math.MinInt64 too
+		if ns > 0 {
+			abs, ns = abs-1, 1e9-ns
+		}
 	}
-	b = appendPad(b, uint64(ns/1e9), 1)
+	b = appendPad(b, abs, 1)
 	b = append(b, '.')
-	return appendPad(b, uint64(ns%1e9), 9)
+	return appendPad(b, ns, 9)
 }
 
 // writeFrame renders the "Frame N" section. It is rendered after the other

@@ -3,6 +3,7 @@
 package capture
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,7 +75,32 @@ func layoutCases(t *testing.T) []layoutCase {
 		epb(lo, 3, us(4), eth(4), len(eth(4))),
 		epb(lo, 4, us(5), eth(5), len(eth(5))),
 	)
+	// Resolutions as wiretap converts them: binary ones, whole seconds
+	// (10^0), and ones so fine that the fraction times 10^9 wraps.
+	// Two files, so that no TCP segment repeats (a retransmission's
+	// analysis would then hang on times that run backwards).
+	resolutionFile := func(resols ...byte) []byte {
+		f := cat(shb(lo))
+		for _, r := range resols {
+			f = append(f, idb(lo, 1, 0, ifName(lo, fmt.Sprintf("r%02x", r)), tsResol(lo, r))...)
+		}
+		for i, r := range resols {
+			var ts uint64
+			switch {
+			case r&0x80 != 0 && r&0x7f <= 32:
+				ts = uint64(t0)<<(r&0x7f) + uint64(i)*0x9e3779b1%(1<<(r&0x7f))
+			case r == 11 || r == 0x80|40:
+				ts = 0xfedcba9876543210 >> i
+			default:
+				ts = uint64(t0)*[]uint64{1, 10, 100}[r] + uint64(i)
+			}
+			f = append(f, epb(lo, uint32(i), ts, eth(i), len(eth(i)))...)
+		}
+		return f
+	}
 	return []layoutCase{
+		{"pcapng-binary-resolutions", resolutionFile(0x80|10, 0x80|20, 0x80|24, 0x80|30, 0x80|32, 0x80|40)},
+		{"pcapng-decimal-resolutions", resolutionFile(0, 1, 2, 11)},
 		{"pcapng-labels-untimed", labels},
 		{"pcap-le-us", pcapOf(lo, magicMicro, func(i int) uint32 { return uint32(i*1250 + 7) })},
 		{"pcap-be-us", pcapOf(bo, magicMicro, func(i int) uint32 { return uint32(i*1250 + 7) })},
@@ -138,7 +164,11 @@ func TestLayoutsTshark(t *testing.T) {
 					continue
 				}
 				rel := strings.Fields(list[i])[1]
-				if digits := len(rel) - strings.IndexByte(rel, '.') - 1; digits != p.TimeDigits {
+				digits := 0
+				if dot := strings.IndexByte(rel, '.'); dot >= 0 {
+					digits = len(rel) - dot - 1
+				}
+				if digits != p.TimeDigits {
 					t.Errorf("frame %d: time %s has %d decimals, TimeDigits %d", i+1, rel, digits, p.TimeDigits)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"io"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -103,8 +104,18 @@ func (s *pcapgoSource) next(f *rawFrame) error {
 		ifc.known, ifc.digits = true, 9
 		if i, err := s.ng.Interface(f.ifaceID); err == nil {
 			ifc.name, ifc.digits = i.Name, refResolutionDigits(i.Resolution())
+			// gopacket converts binary resolutions and ones finer than
+			// 10^-10 otherwise than wiretap, whose arithmetic this
+			// package follows (TestLayoutsTshark checks it against
+			// tshark): such times are not compared.
+			if r := i.TimestampResolution; r.Binary() || r.Exponent() > 10 {
+				ifc.digits = -1
+			}
 		}
 	}
 	f.ifName, f.digits = ifc.name, ifc.digits
+	if f.digits < 0 {
+		f.ts = time.Time{}
+	}
 	return nil
 }

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -13,8 +14,8 @@ type ngIface struct {
 	digits  int    // decimal places tshark shows for its timestamps
 	// A timestamp in units of the resolution (if_tsresol) becomes
 	// seconds ts/units + offset (if_tsoffset) and nanoseconds
-	// ts%units*scaleUp/scaleDown.
-	units, scaleUp, scaleDown, offset uint64
+	// ts%units*10^9/units.
+	units, offset uint64
 }
 
 // Interface Description Block options used.
@@ -47,7 +48,7 @@ func (s *source) addInterface(b []byte) error {
 	var label ifaceLabel
 	var name, hardware string
 	var hasName, hasHardware bool
-	resol := byte(0)
+	resol, hasResol := byte(0), false
 	opts := b[16 : len(b)-4]
 	for len(opts) >= 4 {
 		code, n := s.u16(opts), int(s.u16(opts[2:]))
@@ -67,7 +68,7 @@ func (s *source) addInterface(b []byte) error {
 			hardware, hasHardware = string(v), true
 		case optTSResol:
 			if n >= 1 {
-				resol = v[0]
+				resol, hasResol = v[0], true
 			}
 		case optTSOffset:
 			if n >= 8 {
@@ -77,9 +78,7 @@ func (s *source) addInterface(b []byte) error {
 		// values are padded to 32 bits
 		opts = opts[min(4+(n+3)&^3, len(opts)):]
 	}
-	if err := ifc.setResolution(resol); err != nil {
-		return err
-	}
+	ifc.setResolution(resol, hasResol)
 	s.ifaces = append(s.ifaces, ifc)
 	switch {
 	case hasName:
@@ -95,39 +94,47 @@ func (s *source) addInterface(b []byte) error {
 	return nil
 }
 
-// setResolution prepares the timestamp conversion for if_tsresol r: the
-// high bit set means 2^-(r&0x7f) seconds, clear 10^-r. A missing option,
-// and 0, mean microseconds (the reader mqtap used before did so for 0 too,
-// and this keeps its timestamps). The arithmetic is that reader's,
-// overflow included, so that every timestamp stays as it was.
-func (i *ngIface) setResolution(r byte) error {
-	if r == 0 {
+// setResolution prepares the timestamp conversion for if_tsresol r, as
+// tshark 4.0's wiretap does: the high bit set means units of 2^-(r&0x7f)
+// seconds, clear 10^-r (so 0 means whole seconds); exponents past what 64
+// bits hold (2^63, 10^19) give 2^64-1 units. present is false when the
+// interface has no if_tsresol option: microseconds.
+func (i *ngIface) setResolution(r byte, present bool) {
+	if !present {
 		r = 6
 	}
-	exp := uint64(r & 0x7f)
-	if exp > 63 {
-		return fmt.Errorf("capture: pcapng timestamp resolution %#x is too fine", r)
-	}
+	base, exp := uint64(10), uint64(r&0x7f)
 	if r&0x80 != 0 {
-		i.units = 1 << exp
-		i.digits = 9
-	} else {
+		base = 2
+	}
+	if base == 2 && exp < 64 || base == 10 && exp < 20 {
 		i.units = 1
 		for range exp {
-			i.units *= 10
+			i.units *= base
 		}
-		i.digits = int(min(exp, 9))
-	}
-	i.scaleUp, i.scaleDown = 1, 1
-	if i.units < 1e9 {
-		i.scaleUp = 1e9 / i.units
 	} else {
-		i.scaleDown = i.units / 1e9
+		i.units = math.MaxUint64
 	}
-	return nil
+	// The list's Time column shows the precision the units allow.
+	switch u := i.units; {
+	case u >= 1e9:
+		i.digits = 9
+	case u >= 1e6:
+		i.digits = 6
+	case u >= 1e3:
+		i.digits = 3
+	case u >= 100:
+		i.digits = 2
+	case u >= 10:
+		i.digits = 1
+	default:
+		i.digits = 0
+	}
 }
 
-// time converts a timestamp of the interface's resolution.
+// time converts a timestamp of the interface's resolution with wiretap's
+// 64-bit arithmetic: the fraction times 10^9 wraps for units beyond
+// about 1.8*10^10, and tshark shows what that gives.
 func (i *ngIface) time(ts uint64) time.Time {
-	return time.Unix(int64(ts/i.units+i.offset), int64(ts%i.units*i.scaleUp/i.scaleDown)).UTC()
+	return time.Unix(int64(ts/i.units+i.offset), int64(ts%i.units*1e9/i.units)).UTC()
 }
