@@ -51,11 +51,6 @@ _mqtap_flag() {
 	"mqtap_connect --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_connect --alpn"|"mqtap_connect --tls-alpn") _mqtap_sets="-" ;;
 	"mqtap_connect --ciphers") _mqtap_sets="-" ;;
-	"mqtap_connect --keyform") _mqtap_sets="-" ;;
-	"mqtap_connect --tls-engine") _mqtap_sets="-" ;;
-	"mqtap_connect --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
-	"mqtap_connect --psk") _mqtap_sets="-" ;;
-	"mqtap_connect --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_connect --sni") _mqtap_sets="-" ;;
 	"mqtap_connect --color") _mqtap_sets="color" ;;
 	"mqtap_connect --write") _mqtap_sets="file" ;;
@@ -105,11 +100,6 @@ _mqtap_flag() {
 	"mqtap_pub --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_pub --alpn"|"mqtap_pub --tls-alpn") _mqtap_sets="-" ;;
 	"mqtap_pub --ciphers") _mqtap_sets="-" ;;
-	"mqtap_pub --keyform") _mqtap_sets="-" ;;
-	"mqtap_pub --tls-engine") _mqtap_sets="-" ;;
-	"mqtap_pub --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
-	"mqtap_pub --psk") _mqtap_sets="-" ;;
-	"mqtap_pub --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_pub --sni") _mqtap_sets="-" ;;
 	"mqtap_pub --color") _mqtap_sets="color" ;;
 	"mqtap_pub --write") _mqtap_sets="file" ;;
@@ -152,11 +142,6 @@ _mqtap_flag() {
 	"mqtap_sub --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_sub --alpn"|"mqtap_sub --tls-alpn") _mqtap_sets="-" ;;
 	"mqtap_sub --ciphers") _mqtap_sets="-" ;;
-	"mqtap_sub --keyform") _mqtap_sets="-" ;;
-	"mqtap_sub --tls-engine") _mqtap_sets="-" ;;
-	"mqtap_sub --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
-	"mqtap_sub --psk") _mqtap_sets="-" ;;
-	"mqtap_sub --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_sub --sni") _mqtap_sets="-" ;;
 	"mqtap_sub --color") _mqtap_sets="color" ;;
 	"mqtap_sub --write") _mqtap_sets="file" ;;
@@ -196,11 +181,6 @@ _mqtap_flag() {
 	"mqtap_check --tls-version") _mqtap_sets="tls_version" ;;
 	"mqtap_check --alpn"|"mqtap_check --tls-alpn") _mqtap_sets="-" ;;
 	"mqtap_check --ciphers") _mqtap_sets="-" ;;
-	"mqtap_check --keyform") _mqtap_sets="-" ;;
-	"mqtap_check --tls-engine") _mqtap_sets="-" ;;
-	"mqtap_check --tls-engine-kpass-sha1") _mqtap_sets="-" ;;
-	"mqtap_check --psk") _mqtap_sets="-" ;;
-	"mqtap_check --psk-identity") _mqtap_sets="-" ;;
 	"mqtap_check --sni") _mqtap_sets="-" ;;
 	"mqtap_check --color") _mqtap_sets="color" ;;
 	"mqtap_check --write") _mqtap_sets="file" ;;
@@ -257,22 +237,22 @@ _mqtap_cmd() {
 		;;
 	mqtap_connect)
 		_mqtap_subs=""
-		_mqtap_flags="--ping --quiet -q --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--ping --quiet -q --host -h --port -p --url -L --unix --bind-address -A --proxy --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_pub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --quiet --summary --grace --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --count --rate --max-inflight -M --content-type --response-topic --correlation-data --user-property --message-expiry --payload-format --topic-alias --verbose -v --quiet --summary --grace --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_sub)
 		_mqtap_subs=""
-		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --remove-retained --random-filter --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --quiet --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--topic -t --qos -q --count -C --wait -W --no-retained -R --retained-only --remove-retained --random-filter --filter-out -T --unsubscribe -U --exit-on-subscribe -E --no-local --retain-as-published --retain-handling --verbose -v --no-eol -N --format -F --pretty --output -o --quiet --reconnect --reconnect-max --reconnect-timeout --host -h --port -p --url -L --unix --bind-address -A --proxy --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_check)
 		_mqtap_subs=""
-		_mqtap_flags="--only --skip --require --expect-auth --bench --list --junit --json --prefix --max-payload --bench-duration --parallel --host -h --port -p --url -L --unix --bind-address -A --proxy --nodelay --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --keyform --tls-engine --tls-engine-kpass-sha1 --psk --psk-identity --sni --show-secrets --debug -d --color --write --help"
+		_mqtap_flags="--only --skip --require --expect-auth --bench --list --junit --json --prefix --max-payload --bench-duration --parallel --host -h --port -p --url -L --unix --bind-address -A --proxy --protocol-version -V --id -i --id-prefix -I --keepalive -k --no-clean-session --disable-clean-session -c --session-expiry -x --username -u --pw --password -P --password-file --will-topic --will-payload --will-qos --will-retain --property -D --connect-timeout --timeout --tls --tls-use-os-certs --cafile --capath --cert --key --insecure --tls-version --alpn --tls-alpn --ciphers --sni --show-secrets --debug -d --color --write --help"
 		_mqtap_args=""
 		;;
 	mqtap_decode)

@@ -88,16 +88,6 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_connect --ciphers'
 			echo 1
-		case 'mqtap_connect --keyform'
-			echo 1
-		case 'mqtap_connect --tls-engine'
-			echo 1
-		case 'mqtap_connect --tls-engine-kpass-sha1'
-			echo 1
-		case 'mqtap_connect --psk'
-			echo 1
-		case 'mqtap_connect --psk-identity'
-			echo 1
 		case 'mqtap_connect --sni'
 			echo 1
 		case 'mqtap_connect --color'
@@ -196,16 +186,6 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_pub --ciphers'
 			echo 1
-		case 'mqtap_pub --keyform'
-			echo 1
-		case 'mqtap_pub --tls-engine'
-			echo 1
-		case 'mqtap_pub --tls-engine-kpass-sha1'
-			echo 1
-		case 'mqtap_pub --psk'
-			echo 1
-		case 'mqtap_pub --psk-identity'
-			echo 1
 		case 'mqtap_pub --sni'
 			echo 1
 		case 'mqtap_pub --color'
@@ -290,16 +270,6 @@ function __mqtap_arity --argument-names path flag
 			echo 1
 		case 'mqtap_sub --ciphers'
 			echo 1
-		case 'mqtap_sub --keyform'
-			echo 1
-		case 'mqtap_sub --tls-engine'
-			echo 1
-		case 'mqtap_sub --tls-engine-kpass-sha1'
-			echo 1
-		case 'mqtap_sub --psk'
-			echo 1
-		case 'mqtap_sub --psk-identity'
-			echo 1
 		case 'mqtap_sub --sni'
 			echo 1
 		case 'mqtap_sub --color'
@@ -377,16 +347,6 @@ function __mqtap_arity --argument-names path flag
 		case 'mqtap_check --alpn' 'mqtap_check --tls-alpn'
 			echo 1
 		case 'mqtap_check --ciphers'
-			echo 1
-		case 'mqtap_check --keyform'
-			echo 1
-		case 'mqtap_check --tls-engine'
-			echo 1
-		case 'mqtap_check --tls-engine-kpass-sha1'
-			echo 1
-		case 'mqtap_check --psk'
-			echo 1
-		case 'mqtap_check --psk-identity'
 			echo 1
 		case 'mqtap_check --sni'
 			echo 1
@@ -612,7 +572,6 @@ complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'L' -l 'url' -d '`URL` mqtt(s
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
@@ -639,11 +598,6 @@ complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'insecure' -d 'do not verify 
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_connect' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_connect' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -685,7 +639,6 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
@@ -712,11 +665,6 @@ complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'insecure' -d 'do not verify the 
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_pub' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_pub' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -754,7 +702,6 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'L' -l 'url' -d '`URL` mqtt(s)|ws
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
@@ -781,11 +728,6 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'insecure' -d 'do not verify the 
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_sub' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'
@@ -812,7 +754,6 @@ complete -c mqtap -n '__mqtap_in mqtap_check' -s 'L' -l 'url' -d '`URL` mqtt(s)|
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'unix' -d 'connect through the Unix domain socket `PATH` instead of -h/-p' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'A' -l 'bind-address' -d 'bind the outgoing socket to this local `ADDRESS` (choose the interface)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'proxy' -d 'reach the broker through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'nodelay' -d 'disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'V' -l 'protocol-version' -d 'MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)' -x -a '(__mqtap_set_version)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'i' -l 'id' -d 'client id (default mqtap-<host>-<pid>; "" lets the broker choose)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'I' -l 'id-prefix' -d 'client id `PREFIX` followed by the process id' -x
@@ -839,11 +780,6 @@ complete -c mqtap -n '__mqtap_in mqtap_check' -l 'insecure' -d 'do not verify th
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-version' -d 'lowest TLS version: tlsv1.3, tlsv1.2, tlsv1.1' -x -a '(__mqtap_set_tls_version)'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'alpn' -l 'tls-alpn' -d 'offer `PROTOCOL` in TLS ALPN' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'ciphers' -d 'TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'keyform' -d 'key file format: pem (OpenSSL engines are not available)' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-engine' -d 'OpenSSL engine: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'tls-engine-kpass-sha1' -d 'OpenSSL engine key password: not available; refused' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'psk' -d 'TLS-PSK key: not available in Go'\''s TLS; refused with a clear error' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'psk-identity' -d 'TLS-PSK identity: not available; refused' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'sni' -d 'server name for SNI and verification' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'show-secrets' -d 'show the password in packet dissections'
 complete -c mqtap -n '__mqtap_in mqtap_check' -s 'd' -l 'debug' -d 'trace every packet on stderr, one line each'

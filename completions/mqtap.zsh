@@ -119,7 +119,6 @@ _mqtap_cmd_mqtap_connect() {
 		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
-		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
@@ -158,11 +157,6 @@ _mqtap_cmd_mqtap_connect() {
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
-		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
-		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
-		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -223,7 +217,6 @@ _mqtap_cmd_mqtap_pub() {
 		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
-		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
@@ -262,11 +255,6 @@ _mqtap_cmd_mqtap_pub() {
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
-		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
-		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
-		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -325,7 +313,6 @@ _mqtap_cmd_mqtap_sub() {
 		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
-		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
@@ -364,11 +351,6 @@ _mqtap_cmd_mqtap_sub() {
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
-		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
-		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
-		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
@@ -404,7 +386,6 @@ _mqtap_cmd_mqtap_check() {
 		'(--bind-address -A)--bind-address=[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--bind-address -A)-A[bind the outgoing socket to this local `ADDRESS` (choose the interface)]:value: ' \
 		'(--proxy)--proxy=[reach the broker through a SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:value: ' \
-		'(--nodelay)--nodelay[disable Nagle'\''s algorithm (always done: accepted for mosquitto_pub'\''s sake)]' \
 		'(--protocol-version -V)--protocol-version=[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--protocol-version -V)-V[MQTT version: 31, 311 or 5 (also mqttv5, 3.1.1...)]:version:_mqtap_set_version' \
 		'(--id -i)--id=[client id (default mqtap-<host>-<pid>; "" lets the broker choose)]:value: ' \
@@ -443,11 +424,6 @@ _mqtap_cmd_mqtap_check() {
 		'*--alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'*--tls-alpn=[offer `PROTOCOL` in TLS ALPN]:value: ' \
 		'(--ciphers)--ciphers=[TLS 1.2 cipher suites allowed, `LIST` of OpenSSL or IANA names (a:b:c)]:value: ' \
-		'(--keyform)--keyform=[key file format: pem (OpenSSL engines are not available)]:value: ' \
-		'(--tls-engine)--tls-engine=[OpenSSL engine: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--tls-engine-kpass-sha1)--tls-engine-kpass-sha1=[OpenSSL engine key password: not available; refused]:value: ' \
-		'(--psk)--psk=[TLS-PSK key: not available in Go'\''s TLS; refused with a clear error]:value: ' \
-		'(--psk-identity)--psk-identity=[TLS-PSK identity: not available; refused]:value: ' \
 		'(--sni)--sni=[server name for SNI and verification]:value: ' \
 		'(--show-secrets)--show-secrets[show the password in packet dissections]' \
 		'(--debug -d)--debug[trace every packet on stderr, one line each]' \
