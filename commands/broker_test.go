@@ -40,6 +40,8 @@ type brokerOptions struct {
 	websocket bool
 	// caps, if set, changes mochi's default capabilities.
 	caps func(*mqtt.Capabilities)
+	// denyWrite, if set, refuses the publishes it returns true for.
+	denyWrite func(clientID, topic string) bool
 }
 
 type subscribedHook struct {
@@ -77,7 +79,8 @@ func (h *subscribedHook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes 
 // (mochi's own auth hooks would pull in a YAML module just for tests.)
 type authHook struct {
 	mqtt.HookBase
-	users map[string]string
+	users     map[string]string
+	denyWrite func(clientID, topic string) bool
 }
 
 func (h *authHook) ID() string { return "test-auth" }
@@ -93,7 +96,9 @@ func (h *authHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) boo
 	return ok && pw == string(pk.Connect.Password)
 }
 
-func (h *authHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
+func (h *authHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
+	return !write || h.denyWrite == nil || !h.denyWrite(cl.ID, topic)
+}
 
 // waitSubscribed waits until filter has had n subscriptions in total.
 func (b *testBroker) waitSubscribed(t *testing.T, filter string, n int) {
@@ -136,7 +141,7 @@ func startBroker(t *testing.T, o brokerOptions) *testBroker {
 	if err := srv.AddHook(h, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.AddHook(&authHook{users: o.users}, nil); err != nil {
+	if err := srv.AddHook(&authHook{users: o.users, denyWrite: o.denyWrite}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The listeners are opened here, on port 0, and pass a gate that lets

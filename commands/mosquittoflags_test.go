@@ -263,3 +263,16 @@ func TestSOCKSProxy(t *testing.T) {
 	}
 	expectCode(t, mqtap(nil, "pub", "--proxy", "socks5h://"+paddr, "--unix", "/x", "-t", "px", "-m", "x"), commands.ExitUsage)
 }
+
+// TestSubRemoveRetainedRefused checks that a clearing message the broker
+// refuses fails the run, naming the topic.
+func TestSubRemoveRetainedRefused(t *testing.T) {
+	b := startBroker(t, brokerOptions{denyWrite: func(id, topic string) bool { return id == "remover" }})
+	expectCode(t, mqtap(nil, "pub", "-p", b.port, "-t", "rd/a", "-m", "kept", "-r", "-q", "1"), 0)
+	b.waitPublished(t, "rd/a", 1)
+	res := mqtap(nil, "sub", "-p", b.port, "-V", "5", "-i", "remover", "-t", "rd/#", "-C", "1", "--remove-retained")
+	// Exit 1, as pub's for a refused message.
+	if res.code != commands.ExitFailure || !strings.Contains(res.errOut, `--remove-retained: clearing "rd/a": PUBACK for packet 2: Not authorized (0x87)`) || res.out != "kept\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", res.code, res.out, res.errOut)
+	}
+}

@@ -129,10 +129,11 @@ func (r *retainedRemover) finish(ctx context.Context) error {
 	r.mu.Lock()
 	conn := r.conn
 	r.mu.Unlock()
-	if err := conn.Drain(ctx); err != nil {
-		r.fail("", err)
-	}
+	err := conn.Drain(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("--remove-retained: waiting for the broker's acknowledgements: %w", err)
+	}
 	return r.err
 }
