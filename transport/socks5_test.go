@@ -26,7 +26,7 @@ func forwardTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 	return (&net.Dialer{}).DialContext(ctx, network, addr)
 }
 
-func mustProxyURL(t *testing.T, s string) *url.URL {
+func mustProxyURL(t testing.TB, s string) *url.URL {
 	t.Helper()
 	u, err := ParseProxyURL(s)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // ServeTCP runs handle for each connection to a listener on 127.0.0.1:0,
 // at most 8 at a time, each bounded by a 5 s deadline. Cleanup closes the
 // listener and every open connection, and waits for the handlers.
-func ServeTCP(t *testing.T, handle func(net.Conn)) string {
+func ServeTCP(t testing.TB, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -97,13 +97,13 @@ type Server struct {
 	reqs       chan Request
 }
 
-func (s *Server) Start(t *testing.T) string {
+func (s *Server) Start(t testing.TB) string {
 	s.reqs = make(chan Request, 16)
 	return ServeTCP(t, s.serve)
 }
 
 // last waits for the request the proxy saw.
-func (s *Server) Last(t *testing.T) Request {
+func (s *Server) Last(t testing.TB) Request {
 	t.Helper()
 	select {
 	case r := <-s.reqs:
