@@ -257,6 +257,13 @@ func TestSOCKSProxy(t *testing.T) {
 	if !strings.Contains(res.errOut, "SOCKS5 proxy "+paddr+": username/password rejected") {
 		t.Errorf("stderr %q", res.errOut)
 	}
+	// A proxy that is not there is named as the one refusing.
+	closed := "127.0.0.1:" + freePort(t)
+	res = mqtap(nil, "pub", "--proxy", "socks5h://"+closed, "-h", "broker.internal", "-t", "px", "-m", "x")
+	expectCode(t, res, commands.ExitConnect)
+	if res.errOut != "mqtap: connect broker.internal:1883: SOCKS5 proxy "+closed+": connection refused\n" {
+		t.Errorf("stderr %q", res.errOut)
+	}
 	for _, bad := range []string{"http://" + paddr, "socks5h://", "socks5h://h:0"} {
 		res = mqtap(nil, "pub", "--proxy", bad, "-t", "px", "-m", "x")
 		expectCode(t, res, commands.ExitUsage)

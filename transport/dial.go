@@ -50,7 +50,11 @@ func (o Options) dialer(ctx context.Context) (dialFunc, error) {
 	case o.Proxy != nil:
 		forward := dial
 		return func(ctx context.Context, _, addr string) (net.Conn, error) {
-			return dialSOCKS5(ctx, forward, o.Proxy, addr)
+			c, err := dialSOCKS5(ctx, forward, o.Proxy, addr)
+			if err != nil {
+				return nil, &proxyError{proxy: o.Proxy.Host, err: err}
+			}
+			return c, nil
 		}, nil
 	}
 	return dial, nil
@@ -101,8 +105,9 @@ func dialTCP(ctx context.Context, dial dialFunc, addr, where string) (net.Conn, 
 	if err != nil {
 		stage := StageConnect
 		var de *net.DNSError
-		if errors.As(err, &de) {
-			stage = StageResolve
+		var pe *proxyError
+		if !errors.As(err, &pe) && errors.As(err, &de) {
+			stage = StageResolve // the broker's name, not the proxy's
 		}
 		return nil, &DialError{Stage: stage, Addr: where, Err: err}
 	}

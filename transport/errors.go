@@ -33,9 +33,31 @@ func (e *DialError) Error() string {
 
 func (e *DialError) Unwrap() error { return e.Err }
 
+// proxyError is a failure to reach the broker through the SOCKS5 proxy.
+// It names the proxy, and short keeps it whole, so that a refusal or an
+// unknown name is not taken for the broker's.
+type proxyError struct {
+	proxy string // host:port
+	err   error  // from dialSOCKS5: "SOCKS5 proxy host:port: " and the cause
+}
+
+func (e *proxyError) Error() string {
+	cause := errors.Unwrap(e.err)
+	if cause == nil {
+		cause = e.err
+	}
+	return "SOCKS5 proxy " + e.proxy + ": " + short(cause).Error()
+}
+
+func (e *proxyError) Unwrap() error { return e.err }
+
 // short drops the op and address a *net.OpError repeats, since DialError
 // already says them.
 func short(err error) error {
+	var pe *proxyError
+	if errors.As(err, &pe) {
+		return pe
+	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Err != nil {
 		var de *net.DNSError
