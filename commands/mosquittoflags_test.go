@@ -90,7 +90,13 @@ func TestBindAddress(t *testing.T) {
 	case <-time.After(waitFor):
 		t.Fatal("no connection")
 	}
-	res := mqtap(nil, "connect", "-q", "-h", "127.0.0.1", "-p", port, "-A", "no.such.host.invalid")
+	// 192.0.2.1 (TEST-NET-1) is no host's own address.
+	res := mqtap(nil, "connect", "-q", "-h", "127.0.0.1", "-p", port, "-A", "192.0.2.1")
+	expectCode(t, res, commands.ExitConnect)
+	if !strings.HasPrefix(res.errOut, "mqtap: bind to 192.0.2.1: ") {
+		t.Errorf("stderr %q", res.errOut)
+	}
+	res = mqtap(nil, "connect", "-q", "-h", "127.0.0.1", "-p", port, "-A", "no.such.host.invalid")
 	expectCode(t, res, commands.ExitConnect)
 	if !strings.HasPrefix(res.errOut, "mqtap: bind to no.such.host.invalid: ") {
 		t.Errorf("stderr %q", res.errOut)

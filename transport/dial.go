@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"syscall"
 )
 
 // Options are everything Dial needs beyond the endpoint.
@@ -84,6 +85,10 @@ func Dial(ctx context.Context, e Endpoint, o Options) (net.Conn, error) {
 		where = o.Unix
 	}
 	nc, err := dialTCP(ctx, dial, addr, where)
+	if err != nil && o.LocalAddr != "" && errors.Is(err, syscall.EADDRNOTAVAIL) {
+		// -A named an address this host does not have.
+		return nil, &DialError{Stage: StageBind, Addr: o.LocalAddr, Err: syscall.EADDRNOTAVAIL}
+	}
 	if err != nil {
 		return nil, err
 	}
