@@ -34,7 +34,18 @@ func refResolutionDigits(r gopacket.TimestampResolution) int {
 	if r.Base != 10 || r.Exponent >= 0 {
 		return 9
 	}
-	return min(-r.Exponent, 9)
+	// wiretap's precision for 10^e units a second: 10^4 and 10^5 show
+	// milliseconds, 10^7 and 10^8 microseconds.
+	switch e := -r.Exponent; {
+	case e >= 9:
+		return 9
+	case e >= 6:
+		return 6
+	case e >= 3:
+		return 3
+	default:
+		return e
+	}
 }
 
 func openPcapgoSource(r io.Reader, cache bool) (*pcapgoSource, error) {
