@@ -96,6 +96,12 @@ func TestBindAddress(t *testing.T) {
 	if !strings.HasPrefix(res.errOut, "mqtap: bind to 192.0.2.1: ") {
 		t.Errorf("stderr %q", res.errOut)
 	}
+	// The same over WebSocket, whose dial goes through the same dialer.
+	res = mqtap(nil, "connect", "-q", "-L", "ws://127.0.0.1:"+port+"/mqtt", "-A", "192.0.2.1")
+	expectCode(t, res, commands.ExitConnect)
+	if !strings.HasPrefix(res.errOut, "mqtap: bind to 192.0.2.1: ") {
+		t.Errorf("WebSocket: stderr %q", res.errOut)
+	}
 	res = mqtap(nil, "connect", "-q", "-h", "127.0.0.1", "-p", port, "-A", "no.such.host.invalid")
 	expectCode(t, res, commands.ExitConnect)
 	if !strings.HasPrefix(res.errOut, "mqtap: bind to no.such.host.invalid: ") {

@@ -35,14 +35,22 @@ func (o Options) dialer(ctx context.Context) (dialFunc, error) {
 	dial := o.Dialer
 	if dial == nil {
 		d := &net.Dialer{}
+		dial = d.DialContext
 		if o.LocalAddr != "" {
 			ips, err := net.DefaultResolver.LookupIPAddr(ctx, o.LocalAddr)
 			if err != nil {
 				return nil, &DialError{Stage: StageBind, Addr: o.LocalAddr, Err: err}
 			}
 			d.LocalAddr = &net.TCPAddr{IP: ips[0].IP, Zone: ips[0].Zone}
+			dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := d.DialContext(ctx, network, addr)
+				if errors.Is(err, syscall.EADDRNOTAVAIL) {
+					// -A named an address this host does not have.
+					return nil, &DialError{Stage: StageBind, Addr: o.LocalAddr, Err: syscall.EADDRNOTAVAIL}
+				}
+				return c, err
+			}
 		}
-		dial = d.DialContext
 	}
 	switch {
 	case o.Unix != "":
@@ -51,11 +59,7 @@ func (o Options) dialer(ctx context.Context) (dialFunc, error) {
 	case o.Proxy != nil:
 		forward := dial
 		return func(ctx context.Context, _, addr string) (net.Conn, error) {
-			c, err := dialSOCKS5(ctx, forward, o.Proxy, addr)
-			if err != nil {
-				return nil, &proxyError{proxy: o.Proxy.Host, err: err}
-			}
-			return c, nil
+			return dialSOCKS5(ctx, forward, o.Proxy, addr)
 		}, nil
 	}
 	return dial, nil
@@ -85,10 +89,6 @@ func Dial(ctx context.Context, e Endpoint, o Options) (net.Conn, error) {
 		where = o.Unix
 	}
 	nc, err := dialTCP(ctx, dial, addr, where)
-	if err != nil && o.LocalAddr != "" && errors.Is(err, syscall.EADDRNOTAVAIL) {
-		// -A named an address this host does not have.
-		return nil, &DialError{Stage: StageBind, Addr: o.LocalAddr, Err: syscall.EADDRNOTAVAIL}
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +107,10 @@ func Dial(ctx context.Context, e Endpoint, o Options) (net.Conn, error) {
 // refuses; errors name where (the address, or the Unix socket).
 func dialTCP(ctx context.Context, dial dialFunc, addr, where string) (net.Conn, error) {
 	nc, err := dial(ctx, "tcp", addr)
+	var bindErr *DialError
+	if errors.As(err, &bindErr) {
+		return nil, err // the dialer's own (-A)
+	}
 	if err != nil {
 		stage := StageConnect
 		var de *net.DNSError

@@ -38,16 +38,10 @@ func (e *DialError) Unwrap() error { return e.Err }
 // unknown name is not taken for the broker's.
 type proxyError struct {
 	proxy string // host:port
-	err   error  // from dialSOCKS5: "SOCKS5 proxy host:port: " and the cause
+	err   error
 }
 
-func (e *proxyError) Error() string {
-	cause := errors.Unwrap(e.err)
-	if cause == nil {
-		cause = e.err
-	}
-	return "SOCKS5 proxy " + e.proxy + ": " + short(cause).Error()
-}
+func (e *proxyError) Error() string { return "SOCKS5 proxy " + e.proxy + ": " + short(e.err).Error() }
 
 func (e *proxyError) Unwrap() error { return e.err }
 

@@ -97,16 +97,16 @@ func ParseProxyURL(s string) (*url.URL, error) {
 // addr are sent unresolved, for the proxy to resolve (socks5h), since the
 // proxy is often the only one that can.
 //
-// ctx bounds the whole handshake. Every error starts "SOCKS5 proxy
-// host:port:" and wraps the cause, so errors.As still finds a
-// *net.DNSError from forward; on any error the connection to the proxy is
-// closed.
+// ctx bounds the whole handshake. Every error is a *proxyError, which
+// says "SOCKS5 proxy host:port:" and wraps the cause, so errors.As still
+// finds a *net.DNSError from forward; on any error the connection to the
+// proxy is closed.
 func dialSOCKS5(ctx context.Context, forward func(ctx context.Context, network, addr string) (net.Conn, error), proxy *url.URL, addr string) (_ net.Conn, err error) {
 	paddr := proxy.Host
 	if proxy.Port() == "" {
 		paddr = net.JoinHostPort(proxy.Hostname(), socksDefaultPort)
 	}
-	fail := func(err error) error { return fmt.Errorf("SOCKS5 proxy %s: %w", paddr, err) }
+	fail := func(err error) error { return &proxyError{proxy: paddr, err: err} }
 
 	// Check everything we will send before dialing, so a bad target or
 	// credential costs no connection.
