@@ -98,7 +98,17 @@ func layoutCases(t *testing.T) []layoutCase {
 		}
 		return f
 	}
+	// A SYN sent again 1 s later: tshark's initial RTT runs from the most
+	// recent SYN (0.2 s here), not the first (1.2 s).
+	synAgain := cat(shb(lo), idb(lo, 1, 0, ifName(lo, "eth0")),
+		epb(lo, 0, us(0), eth(0), len(eth(0))),
+		epb(lo, 0, us(0)+1000000, eth(0), len(eth(0))),
+		epb(lo, 0, us(0)+1100000, eth(1), len(eth(1))),
+		epb(lo, 0, us(0)+1200000, eth(2), len(eth(2))),
+		epb(lo, 0, us(0)+1300000, eth(3), len(eth(3))),
+	)
 	return []layoutCase{
+		{"pcapng-syn-again", synAgain},
 		{"pcapng-binary-resolutions", resolutionFile(0x80|10, 0x80|20, 0x80|24, 0x80|30, 0x80|32, 0x80|40)},
 		{"pcapng-decimal-resolutions", resolutionFile(0, 1, 2, 11)},
 		{"pcapng-labels-untimed", labels},

@@ -333,11 +333,13 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 				if fwd.winScale == -2 || rev.winScale == -2 {
 					fwd.winScale, rev.winScale = -2, -2
 				}
-			} else {
-				// tshark keeps the most recent SYN's time; a zero time
-				// (the epoch: a frame with no timestamp) counts as none.
-				c.synTs, c.synSet = ts, ts.UnixNano() != 0
 			}
+		}
+		if h.flags&thACK == 0 {
+			// tshark keeps the most recent SYN's time, a SYN sent again
+			// included; a zero time (the epoch: a frame with no
+			// timestamp) counts as none.
+			c.synTs, c.synSet = ts, ts.UnixNano() != 0
 		}
 	} else if !fwd.baseSet {
 		fwd.baseSeq, fwd.baseSet = h.seq-1, true

@@ -273,15 +273,18 @@ finishedRetrans:
 	fwd.lastFlags = a.flags
 
 	// Remove what this ACK acknowledges from the other direction, noting
-	// the segment it exactly acknowledges for the RTT lines.
+	// the segment it exactly acknowledges for the RTT lines. When a segment
+	// was sent again, both copies match; tshark reports the first.
 	if flags&thACK != 0 {
 		segs := rev.segs[:0]
+		exact := false
 		for i := 0; i < len(rev.segs); i++ {
 			u := rev.segs[i]
 			switch {
 			case ack == u.nextseq:
-				a.ackedFrame = u.frame
-				a.ackRTT = ts.Sub(u.ts)
+				if !exact {
+					a.ackedFrame, a.ackRTT, exact = u.frame, ts.Sub(u.ts), true
+				}
 				continue // acked: drop
 			case seqGT(ack, u.seq) && seqLE(ack, u.nextseq):
 				u.seq = ack
