@@ -51,13 +51,13 @@ func (t *tracer) event(clientID string, e mqttwire.Event) {
 		client("CONNACK")
 		fmt.Fprintf(&b, " (%d)", p.ReasonCode)
 	case *mqttwire.Puback:
-		t.ack(&b, client, "PUBACK", out, p.Ack, true)
+		writeAck(&b, client, "PUBACK", out, p.Ack, true)
 	case *mqttwire.Pubrec:
-		t.ack(&b, client, "PUBREC", out, p.Ack, out)
+		writeAck(&b, client, "PUBREC", out, p.Ack, out)
 	case *mqttwire.Pubrel:
-		t.ack(&b, client, "PUBREL", out, p.Ack, false)
+		writeAck(&b, client, "PUBREL", out, p.Ack, false)
 	case *mqttwire.Pubcomp:
-		t.ack(&b, client, "PUBCOMP", out, p.Ack, !out)
+		writeAck(&b, client, "PUBCOMP", out, p.Ack, !out)
 	case *mqttwire.Subscribe:
 		// One line per filter, all with the packet's id.
 		for i, s := range p.Subscriptions {
@@ -101,9 +101,9 @@ func (t *tracer) event(clientID string, e mqttwire.Event) {
 	io.WriteString(t.w, b.String())
 }
 
-// ack writes an acknowledgement's words: received ones as "(Mid: 1, RC:0)"
+// writeAck writes an acknowledgement's words: received ones as "(Mid: 1, RC:0)"
 // (or "(Mid: 1)" without the code), sent ones as "(m1, rc0)" (or "(m1)").
-func (t *tracer) ack(b *strings.Builder, client func(string), name string, out bool, a mqttwire.Ack, withCode bool) {
+func writeAck(b *strings.Builder, client func(string), name string, out bool, a mqttwire.Ack, withCode bool) {
 	client(name)
 	switch {
 	case out && withCode:
