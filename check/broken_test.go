@@ -135,6 +135,9 @@ func TestBrokenReorders(t *testing.T) {
 func TestBrokenNeverSubacks(t *testing.T) {
 	addr := startNoSuback(t)
 	expectFailure(t, addr, "pubsub/qos0", "SUBACK")
+	// A SUBSCRIBE to $SYS/# that is never answered is the broker failing,
+	// not evidence that $SYS is not offered.
+	expectFailure(t, addr, "wildcard/sys", "SUBACK")
 }
 
 // startNoSuback is a raw TCP server that answers CONNECT and PINGREQ and

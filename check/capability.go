@@ -20,12 +20,16 @@ const (
 	CapTopicAlias = "topicalias"
 	CapAuth       = "auth"
 	CapSys        = "sys"
+	// CapTakeover is a 5.0 broker telling a taken-over client why, with a
+	// DISCONNECT 0x8E: recommended, not required, and seen only by trying
+	// (mqtt5/session-takeover), so it has no entry in the report.
+	CapTakeover = "takeover"
 )
 
 // CapabilityNames lists every capability, for --require's help and
 // validation.
 var CapabilityNames = []string{CapV31, CapV311, CapV5, CapQoS1, CapQoS2, CapRetain, CapWildcard,
-	CapShared, CapSubID, CapTopicAlias, CapAuth, CapSys}
+	CapShared, CapSubID, CapTopicAlias, CapAuth, CapSys, CapTakeover}
 
 // Capability is whether the broker offers something, and why we think so.
 type Capability struct {

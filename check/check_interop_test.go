@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mqtap/mqtap/check"
+	"github.com/mqtap/mqtap/mqttwire"
 )
 
 // startMosquitto runs a real mosquitto on a free 127.0.0.1 port with the
@@ -119,5 +120,43 @@ func TestInteropMosquittoMaxQoS1(t *testing.T) {
 	rep = runChecks(t, cfg, "pubsub/qos2")
 	if r := result(t, rep, "pubsub/qos2"); r.Status != check.Fail {
 		t.Errorf("pubsub/qos2 under --require qos2: %s %q, want a failure", r.Status, r.Detail)
+	}
+}
+
+// TestInteropMosquittoEachVersion runs the battery at 3.1 and 3.1.1 too:
+// checks must not expect what an older CONNACK cannot say (3.1 has no
+// Session Present flag, and mosquitto sends 0 there).
+func TestInteropMosquittoEachVersion(t *testing.T) {
+	addr := startMosquitto(t)
+	for _, v := range []mqttwire.Version{mqttwire.V31, mqttwire.V311} {
+		t.Run(v.String(), func(t *testing.T) {
+			cfg := configFor(addr)
+			cfg.Version = v
+			rep := runChecks(t, cfg)
+			for _, r := range rep.Results {
+				if r.Status == check.Fail {
+					t.Errorf("%s failed: %s", r.Name, r.Detail)
+				}
+			}
+			if r := result(t, rep, "session/persistent"); r.Status != check.Pass {
+				t.Errorf("session/persistent: %s %q, want a pass", r.Status, r.Detail)
+			}
+		})
+	}
+}
+
+// mosquitto 2.0 closes a taken-over connection without DISCONNECT 0x8E:
+// a skip, which --require takeover turns into a failure.
+func TestInteropMosquittoTakeoverRequired(t *testing.T) {
+	addr := startMosquitto(t)
+	cfg := configFor(addr)
+	rep := runChecks(t, cfg, "mqtt5/session-takeover")
+	if r := result(t, rep, "mqtt5/session-takeover"); r.Status != check.Skip || r.Capability != check.CapTakeover {
+		t.Fatalf("session-takeover: %s %q (capability %q), want a skip about %s", r.Status, r.Detail, r.Capability, check.CapTakeover)
+	}
+	cfg.Require = []string{check.CapTakeover}
+	rep = runChecks(t, cfg, "mqtt5/session-takeover")
+	if r := result(t, rep, "mqtt5/session-takeover"); r.Status != check.Fail || !strings.Contains(r.Detail, "required capability takeover") {
+		t.Errorf("session-takeover under --require takeover: %s %q, want a failure", r.Status, r.Detail)
 	}
 }

@@ -34,4 +34,22 @@ func TestMochiAllPassOrSkip(t *testing.T) {
 	if len(rep.Results) != len(check.Checks()) {
 		t.Errorf("%d results for %d checks", len(rep.Results), len(check.Checks()))
 	}
+	// Measured throughput is reported apart from the broker's limits.
+	for _, k := range []string{"bench_qos0_received_per_s", "bench_qos1_received_per_s"} {
+		if _, ok := rep.Throughput[k]; !ok {
+			t.Errorf("throughput lacks %s: %v", k, rep.Throughput)
+		}
+		if _, ok := rep.Limits[k]; ok {
+			t.Errorf("limits hold the benchmark's %s", k)
+		}
+	}
+	if _, ok := rep.Limits["max_payload_bytes"]; !ok {
+		t.Errorf("limits lack max_payload_bytes: %v", rep.Limits)
+	}
+	// A version check's time is its probe's CONNACK round trip, which its
+	// detail names, not the instant it took to report it.
+	r := result(t, rep, "connect/v5.0")
+	if want := "CONNACK in " + r.Duration.Round(time.Microsecond).String(); r.Detail != want {
+		t.Errorf("connect/v5.0 took %v with detail %q, want %q", r.Duration, r.Detail, want)
+	}
 }

@@ -31,6 +31,7 @@ func connectVersionCheck(v mqttwire.Version) *Check {
 		Verifies: fmt.Sprintf("a CONNECT at MQTT %v gets a CONNACK that accepts it", v),
 		Run: func(ctx context.Context, t *T) error {
 			p := t.run.probes[v]
+			t.Took(p.took)
 			switch {
 			case p.err == nil:
 				t.Notef("CONNACK in %v", p.took.Round(time.Microsecond))

@@ -155,7 +155,7 @@ func checkSessionTakeover(ctx context.Context, t *T) error {
 	if !errors.As(first.Err(), &de) {
 		// Closing the old connection is the MUST (MQTT-3.1.4-3); the
 		// DISCONNECT before it is what §4.13 recommends.
-		return skip("", "the broker closed the old connection without a DISCONNECT (%v); the 0x8E DISCONNECT is recommended, not required", first.Err())
+		return skip(CapTakeover, "the broker closed the old connection without a DISCONNECT (%v); the 0x8E DISCONNECT is recommended, not required", first.Err())
 	}
 	if de.Code != mqttwire.CodeSessionTakenOver {
 		return failf("DISCONNECT 0x8E Session taken over", "%v", de)

@@ -67,8 +67,12 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		if !ok {
 			i = len(out.Suites)
 			index[res.Category] = i
+			props := []junitProperty{{"broker", r.Broker}}
+			if r.Version != "" { // none when no connection was accepted
+				props = append(props, junitProperty{"mqtt_version", r.Version})
+			}
 			out.Suites = append(out.Suites, junitSuite{Name: res.Category, Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
-				Properties: []junitProperty{{"broker", r.Broker}, {"mqtt_version", r.Version}}})
+				Properties: props})
 			suiteTime = append(suiteTime, 0)
 		}
 		s := &out.Suites[i]

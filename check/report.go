@@ -13,6 +13,7 @@ type Report struct {
 	Capabilities []Capability   `json:"capabilities"`
 	Connack      map[string]any `json:"connack_properties,omitempty"`
 	Limits       map[string]any `json:"limits,omitempty"`
+	Throughput   map[string]any `json:"throughput,omitempty"` // --bench's messages per second
 	Results      []Result       `json:"results"`
 }
 

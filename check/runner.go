@@ -34,8 +34,9 @@ func (e *BrokerError) Error() string { return e.Err.Error() }
 func (e *BrokerError) Unwrap() error { return e.Err }
 
 // Run runs the checks against the broker. It returns a *BrokerError when
-// the broker cannot be reached or refuses the configured connection;
-// check failures are in the report.
+// the broker cannot be reached or refuses the configured connection,
+// with a report holding that one failure; check failures are in the
+// report.
 func Run(ctx context.Context, cfg Config, checks []*Check) (*Report, error) {
 	var b [4]byte
 	rand.Read(b[:])
@@ -47,11 +48,19 @@ func Run(ctx context.Context, cfg Config, checks []*Check) (*Report, error) {
 	rep := &Report{Broker: r.cfg.Broker, Prefix: r.cfg.Prefix, Started: time.Now()}
 	r.probes = r.probeVersions(ctx)
 	if err := r.learn(r.probes); err != nil {
-		return nil, &BrokerError{Err: err}
+		// The report still says what happened, so that a CI job's report
+		// step has a failure to show rather than a missing file.
+		rep.Results = []Result{{Name: "connect/broker", Category: "connect", Status: Fail,
+			Expected: "a broker that accepts the configured connection", Got: err.Error(),
+			Detail: err.Error(), Duration: time.Since(rep.Started)}}
+		rep.Duration = time.Since(rep.Started)
+		return rep, &BrokerError{Err: err}
 	}
 	rep.Version = r.version.String()
 	for _, name := range CapabilityNames {
-		rep.Capabilities = append(rep.Capabilities, r.caps[name])
+		if c, ok := r.caps[name]; ok {
+			rep.Capabilities = append(rep.Capabilities, c)
+		}
 	}
 	rep.Connack = connackReport(r.ack5)
 	if !r.cfg.Bench {
@@ -60,13 +69,19 @@ func Run(ctx context.Context, cfg Config, checks []*Check) (*Report, error) {
 	}
 	rep.Results = r.runAll(ctx, checks)
 	for _, res := range rep.Results {
-		if res.Category == "limits" || res.Category == "bench" {
-			for k, v := range res.Metrics {
-				if rep.Limits == nil {
-					rep.Limits = map[string]any{}
-				}
-				rep.Limits[k] = v
+		into := &rep.Limits
+		switch res.Category {
+		case "limits":
+		case "bench":
+			into = &rep.Throughput
+		default:
+			continue
+		}
+		for k, v := range res.Metrics {
+			if *into == nil {
+				*into = map[string]any{}
 			}
+			(*into)[k] = v
 		}
 	}
 	rep.Duration = time.Since(rep.Started)
@@ -103,7 +118,9 @@ func (r *run) runOne(ctx context.Context, c *Check) (res Result) {
 	res = Result{Name: c.Name, Category: c.Category}
 	start := time.Now()
 	defer func() {
-		res.Duration = time.Since(start)
+		if res.Duration == 0 {
+			res.Duration = time.Since(start)
+		}
 		if r.cfg.OnResult != nil {
 			r.cfg.OnResult(res)
 		}
@@ -153,6 +170,7 @@ func (r *run) runOne(ctx context.Context, c *Check) (res Result) {
 	if len(t.metrics) > 0 {
 		res.Metrics = t.metrics
 	}
+	res.Duration = t.took
 	return res
 }
 

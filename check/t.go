@@ -22,6 +22,9 @@ type T struct {
 	metrics  map[string]any
 	cleanups []func(context.Context)
 	clients  []*client
+	// took, when set, is the check's time: a check that reports work
+	// done before it ran (the version probes) times that work.
+	took time.Duration
 }
 
 // Topic is a topic of this check's own, under the run's prefix, so
@@ -53,6 +56,14 @@ func (t *T) Metric(name string, v any) {
 		t.metrics = map[string]any{}
 	}
 	t.metrics[name] = v
+	t.mu.Unlock()
+}
+
+// Took sets the time the check reports, for a check whose work was done
+// before it ran.
+func (t *T) Took(d time.Duration) {
+	t.mu.Lock()
+	t.took = d
 	t.mu.Unlock()
 }
 

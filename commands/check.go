@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -108,17 +109,32 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := check.Run(c.Context, cfg, checks)
+	// The report files are opened before the battery runs: a path that
+	// cannot be written is a bad flag, found in milliseconds, not after
+	// the checks (where it would also hide their result).
+	junit, err := createReport(c, flagCheckJUnit)
 	if err != nil {
-		return err // a *check.BrokerError: ExitCode finds the dial, CONNACK or timeout error inside
+		return err
+	}
+	js, err := createReport(c, flagCheckJSON)
+	if err != nil {
+		junit.discard()
+		return err
+	}
+	rep, runErr := check.Run(c.Context, cfg, checks)
+	// A broker that could not be used at all still gets report files
+	// (one failed connect/broker case), so CI shows why.
+	if err := junit.write(rep, check.WriteJUnit); err != nil {
+		js.discard()
+		return err
+	}
+	if err := js.write(rep, check.WriteJSON); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr // a *check.BrokerError: ExitCode finds the dial, CONNACK or timeout error inside
 	}
 	if err := check.WriteTable(out, rep, colorEnabled(s.color, out)); err != nil {
-		return err
-	}
-	if err := writeReport(c.String(flagCheckJUnit), rep, check.WriteJUnit); err != nil {
-		return err
-	}
-	if err := writeReport(c.String(flagCheckJSON), rep, check.WriteJSON); err != nil {
 		return err
 	}
 	if n := rep.Count(check.Fail); n > 0 {
@@ -129,16 +145,25 @@ func runCheck(c *cli.Context) error {
 
 // checkConfig turns the flags into the battery's configuration.
 func checkConfig(c *cli.Context, s *connSettings) (check.Config, []*check.Check, error) {
-	checks, err := check.Select(check.Checks(), commaList(c, flagCheckOnly), commaList(c, flagCheckSkip))
+	only := commaList(c, flagCheckOnly)
+	checks, err := check.Select(check.Checks(), only, commaList(c, flagCheckSkip))
 	if err != nil {
 		return check.Config{}, nil, usageError("%v", err)
 	}
+	if len(checks) == 0 {
+		return check.Config{}, nil, usageError("--only and --skip leave no check to run")
+	}
+	// Naming a benchmark in --only asks for it as much as --bench does.
+	bench := c.Bool(flagCheckBench) || c.IsSet(flagCheckBenchFor) ||
+		slices.ContainsFunc(only, func(n string) bool { return n == "bench" || strings.HasPrefix(n, "bench/") })
 	require := commaList(c, flagCheckRequire)
 	if err := check.ValidateCapabilities(require); err != nil {
 		return check.Config{}, nil, usageError("--require: %v", err)
 	}
-	if c.Int(flagCheckMaxPay) < 1 {
-		return check.Config{}, nil, usageError("--max-payload %d: want at least 1", c.Int(flagCheckMaxPay))
+	// MQTT's remaining length stops at 268435455 bytes (a four-byte
+	// varint); the search allocates what it tries.
+	if n := c.Int(flagCheckMaxPay); n < 1 || n > mqttwire.MaxRemaining {
+		return check.Config{}, nil, usageError("--max-payload %d: want 1 to %d", n, mqttwire.MaxRemaining)
 	}
 	prefix := c.String(flagCheckPrefix)
 	if strings.ContainsAny(prefix, "+#") {
@@ -157,7 +182,7 @@ func checkConfig(c *cli.Context, s *connSettings) (check.Config, []*check.Check,
 		Prefix:        prefix,
 		Timeout:       s.timeout,
 		MaxPayload:    c.Int(flagCheckMaxPay),
-		Bench:         c.Bool(flagCheckBench) || c.IsSet(flagCheckBenchFor),
+		Bench:         bench,
 		BenchDuration: c.Duration(flagCheckBenchFor),
 		ExpectAuth:    c.Bool(flagCheckAuth),
 		Require:       require,
@@ -176,20 +201,48 @@ func checkConfig(c *cli.Context, s *connSettings) (check.Config, []*check.Check,
 	return cfg, checks, nil
 }
 
-// writeReport writes a report file, if one was asked for.
-func writeReport(path string, rep *check.Report, write func(io.Writer, *check.Report) error) error {
+// reportFile is a report file asked for by a flag, open for writing; the
+// zero value (no flag) writes nothing.
+type reportFile struct {
+	f    *os.File
+	flag string
+}
+
+// createReport opens the file the flag names, if it names one.
+func createReport(c *cli.Context, flag string) (reportFile, error) {
+	path := c.String(flag)
 	if path == "" {
-		return nil
+		return reportFile{}, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return reportFile{}, usageError("--%s: %v", flag, err)
 	}
-	if err := write(f, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	return reportFile{f: f, flag: flag}, nil
+}
+
+// write writes the report and closes the file.
+func (r reportFile) write(rep *check.Report, write func(io.Writer, *check.Report) error) error {
+	if r.f == nil {
+		return nil
 	}
-	return f.Close()
+	if err := write(r.f, rep); err != nil {
+		r.discard()
+		return fmt.Errorf("--%s: write %s: %w", r.flag, r.f.Name(), err)
+	}
+	if err := r.f.Close(); err != nil {
+		return fmt.Errorf("--%s: %w", r.flag, err)
+	}
+	return nil
+}
+
+// discard closes and removes a report file that will not be written, so
+// no empty report is left for a CI step to misread.
+func (r reportFile) discard() {
+	if r.f != nil {
+		r.f.Close()
+		os.Remove(r.f.Name())
+	}
 }
 
 // listChecks prints the battery: name, what it needs, what it verifies.
