@@ -334,10 +334,10 @@ func TestOpenSourceErrors(t *testing.T) {
 	}
 }
 
-// captureFiles are the real captures: the project's shared ones and this
-// package's testdata.
+// captureFiles are the real captures: the project's shared ones (the
+// repository's copy in ../testdata/shared) and this package's testdata.
 func captureFiles(t testing.TB) []string {
-	shared, _ := filepath.Glob("../../shared/testdata/captures/*.pcap*")
+	shared, _ := filepath.Glob("../testdata/shared/captures/*.pcap*")
 	local, _ := filepath.Glob("testdata/*.pcap*")
 	if len(shared) == 0 || len(local) == 0 {
 		t.Fatalf("captures missing: %d shared, %d in testdata", len(shared), len(local))
