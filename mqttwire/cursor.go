@@ -17,6 +17,24 @@ type cursor struct {
 	hdr  FixedHeader
 	bad  *MalformedError
 	rule *ProtocolError
+	// In a property block's sub-cursor, errors name the property being
+	// read and say that it ran past the block, not past the packet.
+	within string // "property block", or "" for the packet itself
+	item   string // the property whose value is being read
+}
+
+// names returns what an error at the cursor is about (the property being
+// read, else the field) and where the bytes ended ("packet", or "the
+// property block").
+func (c *cursor) names(f Field) (what, end string) {
+	what, end = string(f), "packet"
+	if c.item != "" {
+		what = c.item
+	}
+	if c.within != "" {
+		end = "the " + c.within
+	}
+	return what, end
 }
 
 func (c *cursor) left() int { return len(c.b) - c.pos }
@@ -28,7 +46,14 @@ func (c *cursor) fail(f Field, n int, what string) {
 	}
 	// Report the bytes there are: when the input was cut short the packet
 	// may have promised more (that is what Incomplete says).
-	e := malformed(c.typ, f, c.pos, "%s needs %d bytes, %d left", what, n, c.left())
+	end := ""
+	if c.within != "" {
+		if c.item != "" {
+			what = c.item
+		}
+		end = " in the " + c.within
+	}
+	e := malformed(c.typ, f, c.pos, "%s needs %d bytes, %d left%s", what, n, c.left(), end)
 	e.Incomplete = c.pos+n <= c.size // the packet promised them; the input ended
 	c.bad = e
 }
@@ -38,7 +63,8 @@ func (c *cursor) overrun(f Field, at, length int) {
 	if c.bad != nil {
 		return
 	}
-	e := malformed(c.typ, f, at, "%s length %d overruns packet", f, length)
+	what, end := c.names(f)
+	e := malformed(c.typ, f, at, "%s length %d overruns %s", what, length, end)
 	e.Length = length
 	e.Incomplete = c.pos+length <= c.size
 	c.bad = e

@@ -1,6 +1,9 @@
 package mqttwire
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 func appendU16(dst []byte, v uint16) []byte { return append(dst, byte(v>>8), byte(v)) }
 
@@ -15,10 +18,14 @@ func appendBytes(dst []byte, b []byte) []byte {
 }
 
 // appendHeader writes the fixed header for a body of the given length.
+// Every Append calls it first, knowing the packet's size, so it makes room
+// for the whole packet at once: Encode then allocates once, not once per
+// doubling as the fields are appended.
 func appendHeader(dst []byte, first byte, remaining int) ([]byte, error) {
 	if remaining > MaxRemaining {
 		return dst, fmt.Errorf("encode %v: remaining length %d exceeds %d", PacketType(first>>4), remaining, MaxRemaining)
 	}
+	dst = slices.Grow(dst, 1+varintLen(remaining)+remaining)
 	dst = append(dst, first)
 	return appendVarint(dst, remaining), nil
 }

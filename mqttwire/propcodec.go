@@ -20,7 +20,7 @@ func (c *cursor) props(f Field, ps *Properties, will bool) {
 	}
 	// Read inside a sub-cursor that ends with the block, so a property can
 	// not run into the fields after it.
-	sub := cursor{b: c.b[:c.pos+n], pos: c.pos, size: c.pos + n, typ: c.typ}
+	sub := cursor{b: c.b[:c.pos+n], pos: c.pos, size: c.pos + n, typ: c.typ, within: "property block"}
 	var seen uint64 // bit id set: property id seen (every known id is below 64)
 	for sub.bad == nil && sub.pos < len(sub.b) {
 		idAt := sub.pos
@@ -40,6 +40,7 @@ func (c *cursor) props(f Field, ps *Properties, will bool) {
 			break
 		}
 		p := Property{ID: id}
+		sub.item = spec.Name
 		switch spec.Type {
 		case PropTypeByte:
 			p.Int = uint32(sub.u8(f))
@@ -57,6 +58,7 @@ func (c *cursor) props(f Field, ps *Properties, will bool) {
 			p.Str = sub.str(f)
 			p.Value = sub.str(f)
 		}
+		sub.item = ""
 		if sub.bad != nil {
 			break
 		}

@@ -325,8 +325,8 @@ var badPackets = []tpacket{
 		),
 		want: &Publish{Fixed: fixed(0x30, 10), Topic: "t", Properties: props(4)},
 		err: &MalformedError{Packet: TypePublish, Field: FieldProperties, Offset: 7, Length: 5,
-			Reason: "properties length 5 overruns packet"},
-		msg: "malformed PUBLISH: properties length 5 overruns packet at offset 7",
+			Reason: "Content Type length 5 overruns the property block"},
+		msg: "malformed PUBLISH: Content Type length 5 overruns the property block at offset 7",
 	},
 	{
 		name: "bad/publish-property-value-cut", version: V5, desc: "a message expiry interval cut by the block's end",
@@ -338,8 +338,8 @@ var badPackets = []tpacket{
 		),
 		want: &Publish{Fixed: fixed(0x30, 7), Topic: "t", Properties: props(3)},
 		err: &MalformedError{Packet: TypePublish, Field: FieldProperties, Offset: 7, Length: -1,
-			Reason: "properties needs 4 bytes, 2 left"},
-		msg: "malformed PUBLISH: properties needs 4 bytes, 2 left at offset 7",
+			Reason: "Message Expiry Interval needs 4 bytes, 2 left in the property block"},
+		msg: "malformed PUBLISH: Message Expiry Interval needs 4 bytes, 2 left in the property block at offset 7",
 	},
 	{
 		name: "bad/publish-subscription-id-5-bytes", version: V5, desc: "a variable byte integer property of five bytes",

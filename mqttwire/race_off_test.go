@@ -1,0 +1,5 @@
+//go:build !race
+
+package mqttwire
+
+const raceEnabled = false
