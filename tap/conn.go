@@ -30,11 +30,15 @@ func (c *Conn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write stages the bytes before sending them, as the proxy does: once
+// sent, the client's answer can be read (and shown) at once, and it must
+// not be shown before what it answers. A net.Conn writes everything or
+// fails, and a failed write ends the connection, so the bytes of a write
+// that fails part way are still shown whole.
 func (c *Conn) Write(p []byte) (int, error) {
+	c.s.Stage(false, p)
 	n, err := c.Conn.Write(p)
-	if n > 0 {
-		c.s.FromServer(p[:n])
-	}
+	c.s.Flush()
 	return n, err
 }
 
