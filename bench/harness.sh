@@ -5,6 +5,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mqtap-bench.XXXXXX")
+# Every file a bench writes goes under $WORK: never let an empty one turn
+# "$WORK/x" into "/x".
+[[ -n $WORK && -d $WORK && $WORK != / ]] || { echo "bench: no work directory" >&2; exit 1; }
 MOSQUITTO=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
 ROUNDS=${ROUNDS:-3}
 

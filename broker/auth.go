@@ -2,6 +2,8 @@ package broker
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"io"
 	"strings"
@@ -29,23 +31,34 @@ func (h *authHook) OnConnectAuthenticate(_ *mqtt.Client, pk packets.Packet) bool
 		return true
 	}
 	pw, ok := h.users[string(pk.Connect.Username)]
-	return ok && pw == string(pk.Connect.Password)
+	return samePassword(pw, pk.Connect.Password) && ok
+}
+
+// samePassword compares in time that depends on neither password: both
+// are hashed first, so that not even the length of the right one leaks.
+func samePassword(want string, got []byte) bool {
+	w, g := sha256.Sum256([]byte(want)), sha256.Sum256(got)
+	return subtle.ConstantTimeCompare(w[:], g[:]) == 1
 }
 
 func (h *authHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
 
-// ReadUsers reads a users file: one "user:password" per line (the
-// password is everything after the first colon); blank lines and lines
-// starting with # are skipped.
+// ReadUsers reads a users file: one "user:password" per line, in plain
+// text. The password is everything after the first colon, colons and
+// spaces included: only the line end ("\n" or "\r\n") is dropped, as
+// mosquitto_passwd -U does when it reads a plain-text file, so a password
+// may begin or end with a space. Blanks around the user name are dropped,
+// as mosquitto does. Blank lines and lines starting with # are skipped.
 func ReadUsers(r io.Reader) (map[string]string, error) {
 	users := map[string]string{}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if trimmed := strings.TrimSpace(line); trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
 		}
 		user, pw, ok := strings.Cut(line, ":")
+		user = strings.TrimSpace(user)
 		if !ok || user == "" {
 			return nil, fmt.Errorf("line %d: want user:password", n)
 		}

@@ -3,10 +3,10 @@ package broker
 import (
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -31,8 +31,39 @@ type Config struct {
 
 // Listener is one address the broker accepts connections on.
 type Listener struct {
+	Kind   string // tcp, tls or ws
+	Config string // the address as Config gave it ("0.0.0.0:0")
+	Addr   net.Addr
+}
+
+// ListenError is a listener that could not be opened: the address is
+// malformed, taken, not local, or needs privileges.
+type ListenError struct {
 	Kind string // tcp, tls or ws
-	Addr net.Addr
+	Addr string // as Config gave it
+	Err  error  // from net.Listen
+}
+
+func (e *ListenError) Error() string { return "listen " + e.Addr + ": " + listenReason(e.Err).Error() }
+
+func (e *ListenError) Unwrap() error { return e.Err }
+
+// listenReason drops what a *net.OpError repeats (the operation and the
+// address) and the system call's name.
+func listenReason(err error) error {
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return errors.New(de.Err)
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err
+	}
+	return err
 }
 
 // Broker is a running broker.
@@ -64,12 +95,13 @@ func Start(cfg Config) (*Broker, error) {
 		for _, a := range addrs {
 			ln, err := net.Listen("tcp", a)
 			if err != nil {
-				return fmt.Errorf("listen %s: %w", a, err)
+				return &ListenError{Kind: kind, Addr: a, Err: err}
 			}
 			if tcfg != nil {
 				ln = tls.NewListener(ln, tcfg)
 			}
 			l := NewListener(kind+strconv.Itoa(len(b.listeners)), kind, ln, cfg.Tap, b.gate).(*tappedListener)
+			l.config = a
 			b.listeners = append(b.listeners, l)
 			if err := srv.AddListener(l); err != nil {
 				ln.Close()
@@ -101,7 +133,7 @@ func Start(cfg Config) (*Broker, error) {
 func (b *Broker) Listeners() []Listener {
 	out := make([]Listener, len(b.listeners))
 	for i, l := range b.listeners {
-		out[i] = Listener{Kind: l.kind, Addr: l.ln.Addr()}
+		out[i] = Listener{Kind: l.kind, Config: l.config, Addr: l.ln.Addr()}
 	}
 	return out
 }

@@ -168,9 +168,46 @@ func TestUsers(t *testing.T) {
 			t.Errorf("user %q password %q: accepted %v (CONNACK %x)", tt.user, tt.pw, got, ack)
 		}
 	}
-	for _, bad := range []string{"", "nocolon\n", "carol:$7$101$abc\n"} {
+	for _, bad := range []string{"", "nocolon\n", "carol:$7$101$abc\n", "  :pw\n"} {
 		if _, err := broker.ReadUsers(strings.NewReader(bad)); err == nil {
 			t.Errorf("ReadUsers(%q) accepted", bad)
+		}
+	}
+}
+
+// TestUsersWhitespace: a password is the rest of its line, spaces at
+// either end included (only the line end goes, CRLF too); blanks around
+// the user name go, as in mosquitto.
+func TestUsersWhitespace(t *testing.T) {
+	users, err := broker.ReadUsers(strings.NewReader("  # comment\n \t\ncarol: two words \r\n dave :pw\r\nerin:\ttab\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"carol": " two words ", "dave": "pw", "erin": "\ttab"}
+	if len(users) != len(want) {
+		t.Fatalf("users %q, want %q", users, want)
+	}
+	for u, pw := range want {
+		if got, ok := users[u]; !ok || got != pw {
+			t.Errorf("user %q: password %q, want %q", u, got, pw)
+		}
+	}
+	b, err := broker.Start(broker.Config{Listen: []string{"127.0.0.1:0"}, Users: users})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, tt := range []struct {
+		user, pw string
+		ok       bool
+	}{{"carol", " two words ", true}, {"carol", "two words", false}, {"carol", " two words", false}, {"dave", "pw", true}, {"dave", "pw ", false}, {"erin", "\ttab", true}} {
+		c := &mqttwire.Connect{ClientID: "u", CleanSession: true, UsernameFlag: true, Username: tt.user, PasswordFlag: true, Password: []byte(tt.pw)}
+		raw, _ := c.Append(nil, mqttwire.V311)
+		d := dialDevice(t, b.Listeners()[0].Addr.String())
+		d.send(raw)
+		ack := d.expect(0x20)
+		if got := ack[3] == 0; got != tt.ok {
+			t.Errorf("user %q password %q: accepted %v (CONNACK %x)", tt.user, tt.pw, got, ack)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 // upgrade) goes through the tap before the broker reads it.
 type tappedListener struct {
 	id, kind string
+	config   string // the address asked for (Listener.Config)
 	ln       net.Listener
 	tap      *tap.Tap
 	gate     *mochigate.Gate

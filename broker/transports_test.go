@@ -7,9 +7,11 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"math/big"
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -76,5 +78,49 @@ func TestTLSAndWebSocketListeners(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestListenErrors: a listener that cannot open names its kind and the
+// address as given, once; Listeners keeps the address as given next to
+// the one resolved.
+func TestListenErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	taken := busy.Addr().String()
+	tlsCfg := &tls.Config{Certificates: []tls.Certificate{testCert(t)}}
+	for _, kind := range []string{"tcp", "tls", "ws"} {
+		cfg := broker.Config{Listen: []string{"127.0.0.1:0"}, TLS: tlsCfg}
+		switch kind {
+		case "tcp":
+			cfg.Listen = append(cfg.Listen, taken)
+		case "tls":
+			cfg.TLSListen = []string{taken}
+		case "ws":
+			cfg.WSListen = []string{taken}
+		}
+		b, err := broker.Start(cfg)
+		if err == nil {
+			b.Close()
+			t.Fatalf("%s on a busy port: started", kind)
+		}
+		var le *broker.ListenError
+		if !errors.As(err, &le) || le.Kind != kind || le.Addr != taken || !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("%s: error %#v", kind, err)
+		}
+		if want := "listen " + taken + ": address already in use"; err.Error() != want {
+			t.Errorf("%s: %q, want %q", kind, err, want)
+		}
+	}
+	b, err := broker.Start(broker.Config{Listen: []string{"127.0.0.1:0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if l := b.Listeners()[0]; l.Config != "127.0.0.1:0" || l.Addr.(*net.TCPAddr).Port == 0 {
+		t.Errorf("listener %+v", l)
 	}
 }

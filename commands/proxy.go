@@ -31,7 +31,7 @@ func Proxy() *cli.Command {
 		&cli.StringSliceFlag{Name: flagListenTLS, Category: lis, Usage: "accept clients over TLS on `ADDRESS`, terminating it (with --cert and --key)"},
 		&cli.StringFlag{Name: flagCert, Category: lis, Usage: "certificate `FILE` (PEM) the clients see on --listen-tls"},
 		&cli.StringFlag{Name: flagKey, Category: lis, Usage: "private key `FILE` (PEM) for --listen-tls"},
-		&cli.StringFlag{Name: flagUpstream, Aliases: []string{"u"}, Required: true, Category: up, Usage: "the broker: `HOST:PORT`, or mqtt://, mqtts://, ws://, wss:// URL"},
+		&cli.StringFlag{Name: flagUpstream, Aliases: []string{"u"}, Category: up, Usage: "the broker: `HOST:PORT`, or mqtt://, mqtts://, ws://, wss:// URL"},
 		&cli.StringFlag{Name: flagCAFile, Category: up, Usage: "trust the upstream's certificate from this CA `FILE`"},
 		&cli.BoolFlag{Name: flagInsecure, Category: up, Usage: "do not verify the upstream's certificate"},
 		&cli.StringFlag{Name: flagUpstreamCert, Category: up, Usage: "client certificate `FILE` for the upstream (mutual TLS)"},
@@ -49,7 +49,7 @@ with --output jsonl; --write records everything as pcap. --listen-tls
 terminates a device's TLS so its traffic can be read; the upstream may be
 TCP, TLS or WebSocket. Stops on Ctrl-C, after -c packets or after --duration.
 
-examples:
+Examples:
   mqtap proxy --listen 127.0.0.1:1884 --upstream broker.example:1883
   mqtap proxy -v --type publish,subscribe --topic 'sensors/#' -u localhost:1883
   mqtap proxy --listen-tls 0.0.0.0:8883 --cert dev.pem --key dev.key -u mqtts://broker.example:8883
@@ -60,7 +60,11 @@ examples:
 }
 
 func runProxy(c *cli.Context) error {
-	up, err := parseUpstream(c.String(flagUpstream))
+	upArg := c.String(flagUpstream)
+	if upArg == "" {
+		return usageError("no upstream: give --upstream HOST:PORT")
+	}
+	up, err := parseUpstream(upArg)
 	if err != nil {
 		return usageError("--upstream: %v", err)
 	}
@@ -77,33 +81,46 @@ func runProxy(c *cli.Context) error {
 	if len(plain)+len(tlsAddrs) == 0 {
 		plain = []string{defaultProxyAddr}
 	}
+	if err := checkListenAddrs(flagListen, plain); err != nil {
+		return err
+	}
+	if err := checkListenAddrs(flagListenTLS, tlsAddrs); err != nil {
+		return err
+	}
 	tcfg, err := serverTLS(c, flagListenTLS, len(tlsAddrs) > 0)
 	if err != nil {
 		return err
 	}
-	var lns []net.Listener
-	closeAll := func() {
-		for _, ln := range lns {
-			ln.Close()
-		}
+	// The tap (and the --write file) first, so that a bad --write fails
+	// before anything listens.
+	run, err := openTap(c)
+	if err != nil {
+		return err
 	}
+	var lns []net.Listener
+	var shown []string
 	for i, a := range append(plain, tlsAddrs...) {
 		ln, err := net.Listen("tcp", a)
 		if err != nil {
-			closeAll()
-			return err
+			for _, ln := range lns {
+				ln.Close()
+			}
+			run.close()
+			flag := flagListen
+			if i >= len(plain) {
+				flag = flagListenTLS
+			}
+			return listenError(flag, a, err)
 		}
 		scheme := "mqtt"
 		if i >= len(plain) {
 			ln, scheme = tlsListener(ln, tcfg), "mqtts"
 		}
 		lns = append(lns, ln)
-		announce(c.App.ErrWriter, "proxy listening on %s://%s, forwarding to %s", scheme, ln.Addr(), c.String(flagUpstream))
+		shown = append(shown, scheme+"://"+shownAddr(a, ln.Addr()))
 	}
-	run, err := openTap(c)
-	if err != nil {
-		closeAll()
-		return err
+	for _, s := range shown {
+		announce(c.App.ErrWriter, "proxy listening on %s, forwarding to %s", s, upArg)
 	}
 	errw := &lockedWriter{w: c.App.ErrWriter}
 	p := proxy.New(proxy.Config{
@@ -113,6 +130,17 @@ func runProxy(c *cli.Context) error {
 			announce(errw, "proxy: client %v: %v", client, err)
 		},
 	})
+	// One dial to the upstream now, so that a wrong address or a broker
+	// that is down shows at once rather than as each client is dropped;
+	// it only warns, since the broker may come up later.
+	probeCtx, stopProbe := context.WithCancel(c.Context)
+	probed := make(chan struct{})
+	go func() {
+		defer close(probed)
+		if err := p.Probe(probeCtx); err != nil && probeCtx.Err() == nil {
+			announce(errw, "warning: upstream %s not reachable now (%s); clients will be dropped until it is", upArg, dialReason(err))
+		}
+	}()
 	failed := make(chan error, len(lns))
 	for _, ln := range lns {
 		go func() {
@@ -122,11 +150,32 @@ func runProxy(c *cli.Context) error {
 		}()
 	}
 	werr := run.wait(c.Context, failed)
+	stopProbe()
+	<-probed
 	p.Close()
 	if err := run.close(); werr == nil {
 		werr = err
 	}
 	return werr
+}
+
+// dialReason is why the upstream could not be reached, without the
+// address the warning already names: "connection refused", or the step
+// that failed and why ("TLS handshake: x509: ...").
+func dialReason(err error) string {
+	var de *transport.DialError
+	if !errors.As(err, &de) {
+		return err.Error()
+	}
+	why := strings.TrimPrefix(de.Error(), string(de.Stage)+" "+de.Addr+": ")
+	if de.Stage == transport.StageConnect {
+		return why
+	}
+	stage := string(de.Stage) // "TLS handshake with" → "TLS handshake"
+	for _, w := range []string{" with", " at", " for", " to"} {
+		stage = strings.TrimSuffix(stage, w)
+	}
+	return stage + ": " + why
 }
 
 // parseUpstream reads HOST:PORT (plain TCP) or a transport URL.

@@ -224,22 +224,134 @@ func TestBrokerCommand(t *testing.T) {
 	}
 }
 
-// TestTapCommandUsage: bad flags are usage errors (exit 2).
+// TestTapCommandUsage: bad flags are usage errors (exit 2), reported as
+// one line on stderr and nothing on stdout.
 func TestTapCommandUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		msg  string // what the line must say, when the test cares
+	}{
+		{[]string{"broker", "--listen", "0.0.0.0:0"}, "can be reached from other hosts"}, // anonymous beyond loopback
+		{[]string{"broker", "--tls-listen", "127.0.0.1:0"}, ""},
+		{[]string{"broker", "--output", "xml"}, ""},
+		{[]string{"broker", "--type", "publsh"}, ""},
+		{[]string{"broker", "--output", "none", "-c", "3"}, ""},
+		{[]string{"proxy"}, "mqtap: no upstream: give --upstream HOST:PORT\n"},
+		{[]string{"proxy", "-u", "nohostport"}, ""},
+		{[]string{"proxy", "-u", "127.0.0.1:1", "--topic", "a/#/b"}, ""},
+		// A listen address that is not HOST:PORT is named as such, before
+		// the check for other hosts and whatever --allow-anonymous says.
+		{[]string{"broker", "--listen", "bogus"}, "mqtap: --listen bogus: missing port"},
+		{[]string{"broker", "--listen", "bogus", "--allow-anonymous"}, "mqtap: --listen bogus: missing port"},
+		{[]string{"broker", "--ws-listen", "127.0.0.1:99999"}, "mqtap: --ws-listen 127.0.0.1:99999: port 99999 out of range"},
+		{[]string{"broker", "--listen", "127.0.0.1:nosuchport"}, "mqtap: --listen 127.0.0.1:nosuchport: unknown port"},
+		{[]string{"proxy", "--listen", "bogus", "-u", "127.0.0.1:1"}, "mqtap: --listen bogus: missing port"},
+		{[]string{"proxy", "--listen-tls", "127.0.0.1", "-u", "127.0.0.1:1"}, "mqtap: --listen-tls 127.0.0.1: missing port"},
+		// --write names itself, and is checked before anything listens.
+		{[]string{"broker", "--listen", "127.0.0.1:0", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
+		{[]string{"proxy", "--listen", "127.0.0.1:0", "-u", "127.0.0.1:1", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
+	} {
+		var out, errOut bytes.Buffer
+		code := commands.Run(append([]string{"mqtap"}, tt.args...), commands.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, commands.BuildInfo{})
+		if code != commands.ExitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", tt.args, code, commands.ExitUsage, errOut.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: stdout %q, want nothing", tt.args, out.String())
+		}
+		line := errOut.String()
+		if !strings.HasPrefix(line, "mqtap: ") || strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
+			t.Errorf("%v: stderr %q, want one line starting mqtap: ", tt.args, line)
+		}
+		if !strings.Contains(line, tt.msg) {
+			t.Errorf("%v: stderr %q, want %q", tt.args, line, tt.msg)
+		}
+	}
+}
+
+// TestTapListenBusy: every listener flag of broker and proxy reports a
+// port in use as one line naming the flag and the address, exit 2 (the
+// value cannot be used); --write is checked before that.
+func TestTapListenBusy(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	taken := busy.Addr().String()
+	cert, key := selfSigned(t, t.TempDir())
+	for _, tt := range []struct {
+		cmd, flag string
+		extra     []string
+	}{
+		{"broker", "listen", nil},
+		{"broker", "ws-listen", nil},
+		{"broker", "tls-listen", []string{"--cert", cert, "--key", key}},
+		{"proxy", "listen", []string{"-u", "127.0.0.1:1"}},
+		{"proxy", "listen-tls", []string{"-u", "127.0.0.1:1", "--cert", cert, "--key", key}},
+	} {
+		// A free listener first, opened before the busy one fails.
+		args := append([]string{"mqtap", tt.cmd, "--listen", "127.0.0.1:0", "--" + tt.flag, taken}, tt.extra...)
+		var out, errOut bytes.Buffer
+		code := commands.Run(args, commands.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, commands.BuildInfo{})
+		if want := "mqtap: --" + tt.flag + " " + taken + ": address already in use\n"; code != commands.ExitUsage || errOut.String() != want {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d, %q", args[1:], code, errOut.String(), commands.ExitUsage, want)
+		}
+		errOut.Reset()
+		code = commands.Run(append(args, "--write", "/nonexistent/x.pcap"), commands.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, commands.BuildInfo{})
+		if code != commands.ExitUsage || !strings.HasPrefix(errOut.String(), "mqtap: --write ") {
+			t.Errorf("%v --write /nonexistent/x.pcap: exit %d, %q; want --write named first", args[1:], code, errOut.String())
+		}
+	}
+}
+
+// TestTapAnnounceAsWritten: a listener on 0.0.0.0 is announced as
+// 0.0.0.0 (Go reports [::]), with the port it got for port 0.
+func TestTapAnnounceAsWritten(t *testing.T) {
+	re := regexp.MustCompile(`listening on mqtt://0\.0\.0\.0:([1-9]\d*)[ \n,]`)
 	for _, args := range [][]string{
-		{"broker", "--listen", "0.0.0.0:0"}, // anonymous beyond loopback
-		{"broker", "--tls-listen", "127.0.0.1:0"},
-		{"broker", "--output", "xml"},
-		{"broker", "--type", "publsh"},
-		{"broker", "--output", "none", "-c", "3"},
-		{"proxy"}, // no --upstream
-		{"proxy", "-u", "nohostport"},
-		{"proxy", "-u", "127.0.0.1:1", "--topic", "a/#/b"},
+		{"broker", "--listen", "0.0.0.0:0", "--allow-anonymous", "--duration", "200ms"},
+		{"proxy", "--listen", "0.0.0.0:0", "-u", "127.0.0.1:1", "--duration", "200ms"},
 	} {
 		var out, errOut bytes.Buffer
 		code := commands.Run(append([]string{"mqtap"}, args...), commands.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, commands.BuildInfo{})
-		if code != commands.ExitUsage {
-			t.Errorf("%v: exit %d, want %d (%s)", args, code, commands.ExitUsage, errOut.String())
+		if code != 0 || !re.MatchString(errOut.String()) || strings.Contains(errOut.String(), "[::]") {
+			t.Errorf("%v: exit %d, stderr %q; want it announced on 0.0.0.0 and its port", args, code, errOut.String())
 		}
+	}
+}
+
+// TestProxyUpstreamDown: a proxy whose upstream cannot be reached at
+// start says so once, on stderr, and goes on; once a broker comes up
+// there, clients get through.
+func TestProxyUpstreamDown(t *testing.T) {
+	upstream := "127.0.0.1:" + freePort(t)
+	run := startTapCLI("proxy", "--listen", "127.0.0.1:0", "--upstream", upstream, "--duration", "30s", "-c", "2")
+	addr := run.addr(t)
+	want := "mqtap: warning: upstream " + upstream + " not reachable now (connection refused); clients will be dropped until it is\n"
+	deadline := time.Now().Add(tapWait)
+	for !strings.Contains(run.errOut.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr %q lacks %q", run.errOut.String(), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b, err := broker.Start(broker.Config{Listen: []string{upstream}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dialWire(t, addr, mqttwire.V311, "late")
+	run.wait(t)
+	if n := strings.Count(run.errOut.String(), "warning:"); n != 1 {
+		t.Errorf("%d warnings:\n%s", n, run.errOut.String())
+	}
+
+	// With the upstream up, no warning.
+	run = startTapCLI("proxy", "--listen", "127.0.0.1:0", "--upstream", upstream, "--duration", "30s", "-c", "2")
+	dialWire(t, run.addr(t), mqttwire.V311, "up")
+	run.wait(t)
+	if strings.Contains(run.errOut.String(), "warning") {
+		t.Errorf("upstream up, yet:\n%s", run.errOut.String())
 	}
 }

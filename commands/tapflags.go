@@ -2,8 +2,10 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -39,7 +41,7 @@ func tapFlags() []cli.Flag {
 		&cli.DurationFlag{Name: flagTapDuration, Category: out, Usage: "stop after `DURATION` (e.g. 30s)"},
 		&cli.StringSliceFlag{Name: flagTapType, Category: filt, Usage: "show only these packet `TYPES` (publish,subscribe; repeatable)"},
 		&cli.StringSliceFlag{Name: flagTapTopic, Aliases: []string{"t"}, Category: filt, Usage: "show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)"},
-		&cli.StringSliceFlag{Name: flagTapClient, Category: filt, Usage: "show only connections of this client `ID` (a * pattern works; repeatable)"},
+		&cli.StringSliceFlag{Name: flagTapClient, Category: filt, Usage: "show only connections of this client `ID`, or of ids matching it: * matches any characters (/ too), ? one (repeatable)"},
 	}
 }
 
@@ -83,9 +85,6 @@ func openTap(c *cli.Context) (*tapRun, error) {
 		}
 	}
 	opt.Filter.Clients = c.StringSlice(flagTapClient)
-	if err := tap.ValidateClients(opt.Filter.Clients); err != nil {
-		return nil, usageError("--client: %v", err)
-	}
 	if opt.Count < 0 || c.Duration(flagTapDuration) < 0 {
 		return nil, usageError("-c and --duration must not be negative")
 	}
@@ -95,7 +94,7 @@ func openTap(c *cli.Context) (*tapRun, error) {
 	run := &tapRun{duration: c.Duration(flagTapDuration)}
 	if name := c.String(flagWrite); name != "" {
 		if run.pcap, err = os.Create(name); err != nil {
-			return nil, err
+			return nil, usageError("--%s %s: %v", flagWrite, name, pathReason(err))
 		}
 		opt.Pcap = run.pcap
 	}
@@ -143,6 +142,16 @@ func (r *tapRun) closeFile() error {
 		return nil
 	}
 	return r.pcap.Close()
+}
+
+// pathReason is why a file operation failed, without the operation and
+// path a *fs.PathError repeats.
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // announce tells the user, on stderr, where to point clients.

@@ -132,6 +132,20 @@ func (p *Proxy) Close() error {
 	return nil
 }
 
+// Probe opens one upstream connection, as a client's would be (within
+// DialTimeout), and closes it at once: it tells whether the upstream can
+// be reached now. The upstream sees a connection that sends nothing.
+func (p *Proxy) Probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.DialTimeout)
+	defer cancel()
+	c, err := p.cfg.Dial(ctx)
+	if err != nil {
+		return err
+	}
+	c.Close()
+	return nil
+}
+
 // Active is the number of connections being proxied.
 func (p *Proxy) Active() int {
 	p.mu.Lock()

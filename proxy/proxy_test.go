@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -351,5 +353,45 @@ func TestUpstreamRefused(t *testing.T) {
 		}
 	case <-time.After(waitFor):
 		t.Fatal("no error reported")
+	}
+}
+
+// TestProbe: Probe reports an upstream that refuses, gives up after
+// DialTimeout on one that never answers, and closes the connection it
+// opens to one that is up.
+func TestProbe(t *testing.T) {
+	dead := listen(t)
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	_, p := startProxy(t, deadAddr, nil, 0)
+	if err := p.Probe(context.Background()); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("refused upstream: %v", err)
+	}
+
+	hang := proxy.New(proxy.Config{
+		Dial: func(ctx context.Context) (net.Conn, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+		DialTimeout: 50 * time.Millisecond,
+	})
+	t0 := time.Now()
+	if err := hang.Probe(context.Background()); !errors.Is(err, context.DeadlineExceeded) || time.Since(t0) > waitFor {
+		t.Errorf("hung upstream: %v after %v", err, time.Since(t0))
+	}
+
+	up := listen(t)
+	_, p = startProxy(t, up.Addr().String(), nil, 0)
+	if err := p.Probe(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := up.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(waitFor))
+	if n, err := c.Read(make([]byte, 1)); n != 0 || !errors.Is(err, io.EOF) {
+		t.Errorf("probe connection: read %d, %v; want EOF", n, err)
 	}
 }

@@ -30,7 +30,8 @@ type Session struct {
 	pcap     *pcapConv
 	clientID string
 	idKnown  bool
-	label    string // the client id as shown
+	label    string       // the client id as shown
+	aliases  topicAliases // for --topic: what alias-only PUBLISHes stand for
 	closed   bool
 	d        output.Dissection // reused: one PDU is shown at a time
 	// The bytes being framed: when they were seen and who sent them.
@@ -121,7 +122,7 @@ func (s *Session) showPDU(raw []byte) {
 	s.conv.DissectInto(d, shown)
 	s.learn(d.Packet)
 	f := &s.tap.opt.Filter
-	if !f.clientMatches(s.clientID, s.idKnown) || !f.packetMatches(raw, d.Packet) {
+	if !f.packetMatches(raw, d, &s.aliases) || !f.clientMatches(s.clientID, s.idKnown) {
 		return
 	}
 	s.tap.show(s, d, len(raw), "")
@@ -130,7 +131,7 @@ func (s *Session) showPDU(raw []byte) {
 // showOversize shows a PDU too large to buffer by its type and size.
 func (s *Session) showOversize(head []byte, size int) {
 	f := &s.tap.opt.Filter
-	if !f.clientMatches(s.clientID, s.idKnown) || !f.packetMatches(head, nil) {
+	if !f.clientMatches(s.clientID, s.idKnown) || !f.packetMatches(head, nil, &s.aliases) {
 		return
 	}
 	name := (&output.Dissection{Raw: head}).TypeName()
