@@ -25,6 +25,7 @@ func NewApp(io Stdio, build BuildInfo) *cli.App {
 	app := &cli.App{
 		Name:                 "mqtap",
 		Usage:                "publish, subscribe, decode and test MQTT, as Wireshark shows it",
+		UsageText:            rootUsage,
 		Version:              build.String(),
 		Reader:               io.In,
 		Writer:               io.Out,
@@ -34,9 +35,11 @@ func NewApp(io Stdio, build BuildInfo) *cli.App {
 		// -d tcp.port==N,mqtt carries a comma of its own.
 		DisableSliceFlagSeparator: true,
 		// -h is the host in the connecting commands, as in mosquitto_pub;
-		// help is --help only.
+		// help is --help, or "mqtap help [command]" (see helpArgs), which
+		// urfave/cli's own help command would answer differently.
 		HideHelpCommand: true,
-		Commands:        commandList(),
+		Action:          rootAction,
+		Commands:        commandList(build),
 		ExitErrHandler:  func(*cli.Context, error) {}, // Run prints and maps errors itself
 	}
 	quietUsage(app.Commands)
@@ -49,6 +52,42 @@ func NewApp(io Stdio, build BuildInfo) *cli.App {
 	return app
 }
 
+// rootUsage is the USAGE of mqtap --help, with examples of each job.
+const rootUsage = `mqtap command [flags] [arguments]
+mqtap help [command]
+
+Examples:
+   mqtap pub -t sensors/t1 -m 21.5 -q 1
+   mqtap sub -t 'sensors/#' -v
+   mqtap decode 100c00044d5154540402003c0000
+   mqtap decode -V capture.pcapng
+   mqtap check -h localhost --junit report.xml
+   mqtap broker -v
+   mqtap help pub`
+
+// rootAction runs when no command is named: "mqtap help [command]" is
+// answered as --help would be, mqtap alone prints the help, and a word
+// that is no command is a usage error (urfave/cli's default action would
+// say "No help topic" and exit 3, which means "could not connect").
+func rootAction(c *cli.Context) error {
+	switch {
+	case c.Args().First() == "help":
+		return c.App.RunContext(c.Context, helpArgs(append([]string{c.App.Name}, c.Args().Slice()...)))
+	case c.Args().Present():
+		return usageError("unknown command %q (mqtap --help lists them)", c.Args().First())
+	}
+	return cli.ShowAppHelp(c)
+}
+
+// helpArgs rewrites "mqtap help [command...]" as "mqtap [command...]
+// --help"; other arguments are returned as they are.
+func helpArgs(args []string) []string {
+	if len(args) < 2 || args[1] != "help" {
+		return args
+	}
+	return append(append([]string{args[0]}, args[2:]...), "--help")
+}
+
 // setFlagGlobals sets urfave/cli's help and version flags, which are
 // package variables, once: a command adds the help flag unless it has
 // that very pointer already, so replacing it while another app runs in
@@ -56,7 +95,7 @@ func NewApp(io Stdio, build BuildInfo) *cli.App {
 var setFlagGlobals sync.Once
 
 // commandList is every subcommand, in the order help lists them.
-func commandList() []*cli.Command {
+func commandList(build BuildInfo) []*cli.Command {
 	return []*cli.Command{
 		Connect(),
 		Pub(),
@@ -66,7 +105,7 @@ func commandList() []*cli.Command {
 		Broker(),
 		Proxy(),
 		Completion(),
-		Man(),
+		Man(build),
 	}
 }
 
@@ -93,6 +132,7 @@ func quietUsage(cmds []*cli.Command) {
 // runs gets its categories; asking mqtap itself for help with a command
 // ("mqtap --help pub") hides nothing.
 func setupFor(app *cli.App, args []string) {
+	args = helpArgs(args) // rootAction runs "mqtap help pub" as "mqtap pub --help"
 	var run *cli.Command
 	if len(args) > 1 {
 		run = findCommand(args[1], app.Commands)

@@ -48,7 +48,7 @@ The checks use MQTT 5 when the broker speaks it, else 3.1.1; -V forces a
 version. Exit status: 0 all passed or skipped, 8 a check failed, 3/4/6 the
 broker could not be reached, refused us, or did not answer.
 
-examples:
+Examples:
   mqtap check -h localhost
   mqtap check -h broker.example -u ci -P "$PASS" --expect-auth --require qos2,retain
   mqtap check -L mqtts://broker.example:8883 --cafile ca.pem --junit report.xml --json report.json

@@ -26,7 +26,7 @@ func Connect() *cli.Command {
 	return mosquittoArgs(&cli.Command{
 		Name:      "connect",
 		Usage:     "connect to a broker and show the handshake",
-		UsageText: "mqtap connect [-h HOST] [-p PORT] [-V 5] [-u USER -P PASS] [flags]\n\nexamples:\n  mqtap connect -h broker.example -V 5\n  mqtap connect -L mqtts://broker.example --cafile ca.pem --ping 5 -q",
+		UsageText: "mqtap connect [-h HOST] [-p PORT] [-V 5] [-u USER -P PASS] [flags]\n\nExamples:\n  mqtap connect -h broker.example -V 5\n  mqtap connect -L mqtts://broker.example --cafile ca.pem --ping 5 -q",
 		Flags:     append(flags, connFlags()...),
 		Action:    runConnect,
 	})

@@ -7,14 +7,16 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/urfave/cli/v2"
 )
 
 // Man prints mqtap(1) in roff, generated from the command tree so that the
-// page lists exactly the commands and flags the binary has.
-func Man() *cli.Command {
+// page lists exactly the commands and flags the binary has. build dates
+// and versions the page, as mqtap --version shows them.
+func Man(build BuildInfo) *cli.Command {
 	return &cli.Command{
 		Name:  "man",
 		Usage: "print the mqtap(1) manual page (roff)",
@@ -28,7 +30,7 @@ Examples:
 				return usageError("man: takes no arguments")
 			}
 			w := bufio.NewWriter(c.App.Writer)
-			writeMan(w, c.App)
+			writeMan(w, c.App, build)
 			return w.Flush()
 		},
 	}
@@ -50,9 +52,11 @@ var exitStatus = []struct {
 	{ExitCheckFailed, "one or more check tests failed"},
 }
 
-// The date is left out of .TH so that release builds are reproducible.
-func writeMan(w *bufio.Writer, app *cli.App) {
-	fmt.Fprintf(w, ".TH %s 1 \"\" %s \"User Commands\"\n", strings.ToUpper(app.Name), roffQuote(app.Name))
+// writeMan writes the page. Its date is the build's (the commit date the
+// release sets by ldflags, or the vcs.time Go stamps in a plain build),
+// never the time it runs, so that the same commit gives the same page.
+func writeMan(w *bufio.Writer, app *cli.App, build BuildInfo) {
+	fmt.Fprintf(w, ".TH %s 1 %s %s \"User Commands\"\n", strings.ToUpper(app.Name), manDate(build.Date), roffQuote(app.Name+" "+build.Version))
 	fmt.Fprintf(w, ".SH NAME\n%s \\- %s\n", app.Name, roffText(app.Usage))
 	fmt.Fprintf(w, ".SH SYNOPSIS\n.B %s\n.I command\n[\\fIflags\\fR] [\\fIarguments\\fR]\n.br\n.B %[1]s \\-\\-help\n.br\n.B %[1]s \\-\\-version\n", app.Name)
 	fmt.Fprintf(w, ".SH DESCRIPTION\n%s\n", roffText(manDescription))
@@ -73,6 +77,19 @@ func writeMan(w *bufio.Writer, app *cli.App) {
 		}
 	})
 	fmt.Fprintf(w, ".SH SEE ALSO\n.BR mosquitto_pub (1),\n.BR mosquitto_sub (1),\n.BR tshark (1)\n")
+}
+
+// manDate is the .TH date argument: the day of an RFC 3339 build date,
+// as man-pages(7) writes it ("2006-01-02", plain hyphens); "" when the
+// build has no date.
+func manDate(date string) string {
+	if date == "" || date == "unknown" {
+		return `""`
+	}
+	if t, err := time.Parse(time.RFC3339, date); err == nil {
+		return `"` + t.UTC().Format(time.DateOnly) + `"`
+	}
+	return roffQuote(date)
 }
 
 const manDescription = `mqtap publishes and subscribes like mosquitto_pub and mosquitto_sub,

@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"bytes"
+	"io"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -98,16 +100,73 @@ func TestManUsage(t *testing.T) {
 // Every command's --help must show at least one example: an "Examples:"
 // heading in UsageText or Description followed by a line running
 // `mqtap <command>`. The man page's EXAMPLES section is built from these.
+// mqtap --help itself has examples too, and every heading is spelled
+// "Examples:".
 func TestEveryCommandHasExamples(t *testing.T) {
 	app := NewApp(Stdio{}, BuildInfo{})
-	eachCommand(app.Commands, "mqtap", func(path string, c *cli.Command) {
+	check := func(path string, c *cli.Command) {
+		for _, text := range []string{c.UsageText, c.Description} {
+			for _, h := range examplesHeading().FindAllString(text, -1) {
+				if strings.TrimSpace(h) != "Examples:" {
+					t.Errorf("%s: heading %q, want \"Examples:\"", path, strings.TrimSpace(h))
+				}
+			}
+		}
 		for _, ex := range commandExamples(c) {
 			if strings.Contains(ex, path+" ") || strings.HasSuffix(ex, path) {
 				return
 			}
 		}
 		t.Errorf("%s: --help has no example; add \"Examples:\" and a line running %q to its UsageText or Description", path, path)
-	})
+	}
+	check("mqtap", &cli.Command{UsageText: app.UsageText, Description: app.Description})
+	eachCommand(app.Commands, "mqtap", check)
+	out, _, code := runMqtap(t, "--help")
+	if code != ExitOK || !regexp.MustCompile(`(?m)^\s*Examples:\n\s+mqtap `).MatchString(out) {
+		t.Errorf("mqtap --help: exit %d, no examples:\n%s", code, out)
+	}
+}
+
+// .TH carries the build's date and version (mqtap --version's), so two
+// builds of one commit print the same page.
+func TestManTitleDatedByBuild(t *testing.T) {
+	for _, c := range []struct {
+		build BuildInfo
+		want  string
+	}{
+		{BuildInfo{Version: "1.2.3", Commit: "abc", Date: "2026-11-25T20:53:26Z"}, `.TH MQTAP 1 "2026-11-25" "mqtap 1.2.3" "User Commands"`},
+		{BuildInfo{Version: "1.2.3", Date: "2026-11-25T23:30:00-05:00"}, `.TH MQTAP 1 "2026-11-26" "mqtap 1.2.3" "User Commands"`},
+		{BuildInfo{Version: "test"}, `.TH MQTAP 1 "" "mqtap test" "User Commands"`},
+	} {
+		var out bytes.Buffer
+		if code := Run([]string{"mqtap", "man"}, Stdio{In: strings.NewReader(""), Out: &out, Err: io.Discard}, c.build); code != ExitOK {
+			t.Fatalf("mqtap man: exit %d", code)
+		}
+		if first, _, _ := strings.Cut(out.String(), "\n"); first != c.want {
+			t.Errorf("build %+v: %s, want %s", c.build, first, c.want)
+		}
+	}
+}
+
+// "mqtap help" and "mqtap help CMD" print what --help prints.
+func TestHelpCommand(t *testing.T) {
+	for _, c := range [][2][]string{
+		{{"help"}, {"--help"}},
+		{{"help", "pub"}, {"pub", "--help"}},
+		{{"help", "decode"}, {"decode", "--help"}},
+		{{"help", "check"}, {"check", "--help"}},
+	} {
+		got, gotErr, gotCode := runMqtap(t, c[0]...)
+		want, _, wantCode := runMqtap(t, c[1]...)
+		if gotCode != wantCode || got != want || gotErr != "" {
+			t.Errorf("mqtap %s: exit %d, stderr %q, stdout differs from mqtap %s: %v", strings.Join(c[0], " "), gotCode, gotErr, strings.Join(c[1], " "), got != want)
+		}
+	}
+	for _, args := range [][]string{{"help", "nosuch"}, {"nosuch"}} {
+		if out, errOut, code := runMqtap(t, args...); code != ExitUsage || out != "" || !strings.HasPrefix(errOut, `mqtap: unknown command "nosuch"`) {
+			t.Errorf("mqtap %s: exit %d, stdout %q, stderr %q; want exit %d and one mqtap: line", strings.Join(args, " "), code, out, errOut, ExitUsage)
+		}
+	}
 }
 
 func TestCommandExamples(t *testing.T) {

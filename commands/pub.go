@@ -73,7 +73,7 @@ func Pub() *cli.Command {
 	return mosquittoArgs(&cli.Command{
 		Name:      "pub",
 		Usage:     "publish messages, as mosquitto_pub",
-		UsageText: "mqtap pub -t TOPIC (-m MSG | -f FILE | -s | -l | -n) [flags]\n\nexamples:\n  mqtap pub -t sensors/t1 -m 21.5 -q 1\n  mqtap pub -t load -m '{\"t\":\"{{now}}\",\"n\":{{seq}}}' --count 1000 --rate 100/s\n  tail -f app.log | mqtap pub -t logs -l -q 1",
+		UsageText: "mqtap pub -t TOPIC (-m MSG | -f FILE | -s | -l | -n) [flags]\n\nExamples:\n  mqtap pub -t sensors/t1 -m 21.5 -q 1\n  mqtap pub -t load -m '{\"t\":\"{{now}}\",\"n\":{{seq}}}' --count 1000 --rate 100/s\n  tail -f app.log | mqtap pub -t logs -l -q 1",
 		Flags:     append(append(flags, reconnectFlags("for -l and --count")...), connFlags()...),
 		Action:    quietErrors(runPub),
 	})

@@ -66,7 +66,7 @@ func Sub() *cli.Command {
 	return mosquittoArgs(&cli.Command{
 		Name:      "sub",
 		Usage:     "subscribe and print messages, as mosquitto_sub",
-		UsageText: "mqtap sub -t FILTER [-t FILTER...] [flags]\n\nexamples:\n  mqtap sub -t 'sensors/#' -v\n  mqtap sub -t alerts -C 1 -W 30 -F '%I %t %p'\n  mqtap sub -t 'events/#' --output jsonl",
+		UsageText: "mqtap sub -t FILTER [-t FILTER...] [flags]\n\nExamples:\n  mqtap sub -t 'sensors/#' -v\n  mqtap sub -t alerts -C 1 -W 30 -F '%I %t %p'\n  mqtap sub -t 'events/#' --output jsonl",
 		Flags:     append(append(flags, reconnectFlags("unless -C or -E is given")...), connFlags()...),
 		Action:    quietErrors(runSub),
 	})

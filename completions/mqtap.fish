@@ -738,7 +738,7 @@ complete -c mqtap -n '__mqtap_in mqtap_sub' -l 'help' -d 'show help'
 # mqtap check
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'only' -d 'run only these checks or categories (`a,b`; see --list)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'skip' -d 'do not run these checks or categories (`a,b`)' -x
-complete -c mqtap -n '__mqtap_in mqtap_check' -l 'require' -d 'fail, not skip, when the broker lacks these (`CAPS`: v31,v311,v5,qos1,qos2,retain,wildcard,shared,subid,topicalias,auth,sys)' -x
+complete -c mqtap -n '__mqtap_in mqtap_check' -l 'require' -d 'fail, not skip, when the broker lacks these (`CAPS`: v31,v311,v5,qos1,qos2,retain,wildcard,shared,subid,topicalias,auth,sys,takeover)' -x
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'expect-auth' -d 'the broker must refuse a wrong password'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'bench' -d 'also measure QoS 0 and QoS 1 messages/s'
 complete -c mqtap -n '__mqtap_in mqtap_check' -l 'list' -d 'list the checks and what each verifies, and exit'
@@ -809,7 +809,7 @@ complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'ws-listen' -d 'accept MQTT ov
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'tls-listen' -d 'accept MQTT over TLS on `ADDRESS` (with --cert and --key; repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'cert' -d 'server certificate `FILE` (PEM) for --tls-listen' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'key' -d 'server private key `FILE` (PEM) for --tls-listen' -r -F
-complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'users' -d 'admit only the users in `FILE` (user:password lines)' -r -F
+complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'users' -d 'admit only the users in `FILE` (user:password lines; the password is the rest of the line, spaces included)' -r -F
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'allow-anonymous' -d 'admit anyone on addresses other hosts can reach'
 complete -c mqtap -n '__mqtap_in mqtap_broker' -s 'v' -l 'verbose' -d 'show every packet'\''s Wireshark tree (as --output tree)'
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'output' -d 'summary (one line per packet), tree, jsonl or none' -x -a '(__mqtap_set_tap_output)'
@@ -821,7 +821,7 @@ complete -c mqtap -n '__mqtap_in mqtap_broker' -s 'c' -d 'stop after showing `N`
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'duration' -d 'stop after `DURATION` (e.g. 30s)' -x
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'type' -d 'show only these packet `TYPES` (publish,subscribe; repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_broker' -s 't' -l 'topic' -d 'show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)' -x
-complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'client' -d 'show only connections of this client `ID` (a * pattern works; repeatable)' -x
+complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'client' -d 'show only connections of this client `ID`, or of ids matching it: * matches any characters (/ too), ? one (repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_broker' -l 'help' -d 'show help'
 
 # mqtap proxy
@@ -844,7 +844,7 @@ complete -c mqtap -n '__mqtap_in mqtap_proxy' -s 'c' -d 'stop after showing `N` 
 complete -c mqtap -n '__mqtap_in mqtap_proxy' -l 'duration' -d 'stop after `DURATION` (e.g. 30s)' -x
 complete -c mqtap -n '__mqtap_in mqtap_proxy' -l 'type' -d 'show only these packet `TYPES` (publish,subscribe; repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_proxy' -s 't' -l 'topic' -d 'show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)' -x
-complete -c mqtap -n '__mqtap_in mqtap_proxy' -l 'client' -d 'show only connections of this client `ID` (a * pattern works; repeatable)' -x
+complete -c mqtap -n '__mqtap_in mqtap_proxy' -l 'client' -d 'show only connections of this client `ID`, or of ids matching it: * matches any characters (/ too), ? one (repeatable)' -x
 complete -c mqtap -n '__mqtap_in mqtap_proxy' -l 'help' -d 'show help'
 
 # mqtap completion

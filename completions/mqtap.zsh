@@ -366,7 +366,7 @@ _mqtap_cmd_mqtap_check() {
 	_arguments -C \
 		'*--only=[run only these checks or categories (`a,b`; see --list)]:value: ' \
 		'*--skip=[do not run these checks or categories (`a,b`)]:value: ' \
-		'*--require=[fail, not skip, when the broker lacks these (`CAPS`: v31,v311,v5,qos1,qos2,retain,wildcard,shared,subid,topicalias,auth,sys)]:value: ' \
+		'*--require=[fail, not skip, when the broker lacks these (`CAPS`: v31,v311,v5,qos1,qos2,retain,wildcard,shared,subid,topicalias,auth,sys,takeover)]:value: ' \
 		'(--expect-auth)--expect-auth[the broker must refuse a wrong password]' \
 		'(--bench)--bench[also measure QoS 0 and QoS 1 messages/s]' \
 		'(--list)--list[list the checks and what each verifies, and exit]' \
@@ -462,7 +462,7 @@ _mqtap_cmd_mqtap_broker() {
 		'*--tls-listen=[accept MQTT over TLS on `ADDRESS` (with --cert and --key; repeatable)]:value: ' \
 		'(--cert)--cert=[server certificate `FILE` (PEM) for --tls-listen]:file:_mqtap_set_file' \
 		'(--key)--key=[server private key `FILE` (PEM) for --tls-listen]:file:_mqtap_set_file' \
-		'(--users)--users=[admit only the users in `FILE` (user:password lines)]:file:_mqtap_set_file' \
+		'(--users)--users=[admit only the users in `FILE` (user:password lines; the password is the rest of the line, spaces included)]:file:_mqtap_set_file' \
 		'(--allow-anonymous)--allow-anonymous[admit anyone on addresses other hosts can reach]' \
 		'(--verbose -v)--verbose[show every packet'\''s Wireshark tree (as --output tree)]' \
 		'(--verbose -v)-v[show every packet'\''s Wireshark tree (as --output tree)]' \
@@ -477,7 +477,7 @@ _mqtap_cmd_mqtap_broker() {
 		'*--type=[show only these packet `TYPES` (publish,subscribe; repeatable)]:value: ' \
 		'*--topic=[show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)]:value: ' \
 		'*-t[show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)]:value: ' \
-		'*--client=[show only connections of this client `ID` (a * pattern works; repeatable)]:value: ' \
+		'*--client=[show only connections of this client `ID`, or of ids matching it: * matches any characters (/ too), ? one (repeatable)]:value: ' \
 		'(--help)--help[show help]'
 }
 
@@ -508,7 +508,7 @@ _mqtap_cmd_mqtap_proxy() {
 		'*--type=[show only these packet `TYPES` (publish,subscribe; repeatable)]:value: ' \
 		'*--topic=[show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)]:value: ' \
 		'*-t[show only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this topic `FILTER` (repeatable)]:value: ' \
-		'*--client=[show only connections of this client `ID` (a * pattern works; repeatable)]:value: ' \
+		'*--client=[show only connections of this client `ID`, or of ids matching it: * matches any characters (/ too), ? one (repeatable)]:value: ' \
 		'(--help)--help[show help]'
 }
 
