@@ -66,8 +66,10 @@ type Tap struct {
 	nextConn uint64
 	open     map[*Session]struct{}
 	werr     error
-	buf      []byte
-	done     chan struct{} // closed when Count packets were shown
+	out      []byte // shown, not yet written (render.go: flushSize)
+	// flushTimer writes out within flushDelay; nil when nothing waits.
+	flushTimer *time.Timer
+	done       chan struct{} // closed when Count packets were shown
 }
 
 // New starts a tap writing to w. With Options.Pcap it writes the pcap file
@@ -145,6 +147,7 @@ func (t *Tap) Close() error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.flushLocked()
 	if t.werr != nil {
 		return t.werr
 	}
