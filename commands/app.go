@@ -4,6 +4,9 @@
 package commands
 
 import (
+	"errors"
+	"flag"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -206,6 +209,16 @@ func skipFlagActions(cmds []*cli.Command) {
 	}
 }
 
-func usageErrorHandler(_ *cli.Context, err error, _ bool) error {
+func usageErrorHandler(c *cli.Context, err error, _ bool) error {
+	// -h is the host in the connecting commands (as in mosquitto_pub);
+	// where it is not a flag, Go's flag package calls it a request for
+	// help, and says so in words that explain nothing.
+	if errors.Is(err, flag.ErrHelp) {
+		cmd := "mqtap"
+		if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+			cmd += " " + c.Command.Name
+		}
+		err = fmt.Errorf("-h is not a flag of %s; help is %s --help", cmd, cmd)
+	}
 	return &ExitError{Code: ExitUsage, Err: err}
 }

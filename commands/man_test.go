@@ -204,3 +204,25 @@ func TestRoffText(t *testing.T) {
 		t.Errorf("roffQuote = %q", got)
 	}
 }
+
+// -h is the host where commands connect; elsewhere it gets a usage error
+// that points to --help, not Go's "flag: help requested".
+func TestDashHWhereNotHost(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-h"}, "mqtap: -h is not a flag of mqtap; help is mqtap --help\n"},
+		{[]string{"decode", "-h", "00"}, "mqtap: -h is not a flag of mqtap decode; help is mqtap decode --help\n"},
+		{[]string{"completion", "-h"}, "mqtap: -h is not a flag of mqtap completion; help is mqtap completion --help\n"},
+	} {
+		out, errOut, code := runMqtap(t, tc.args...)
+		if code != ExitUsage || out != "" || errOut != tc.want {
+			t.Errorf("mqtap %s: exit %d, stdout %q, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, out, errOut, ExitUsage, tc.want)
+		}
+	}
+	// In the connecting commands -h takes the host.
+	if _, errOut, code := runMqtap(t, "pub", "-h"); code != ExitUsage || !strings.Contains(errOut, "flag needs an argument: -h") {
+		t.Errorf("pub -h: exit %d, %q", code, errOut)
+	}
+}
