@@ -1,5 +1,7 @@
 package mqttwire
 
+import "strings"
+
 // Connect is the CONNECT packet (MQTT 5.0 §3.1, 3.1.1 §3.1).
 type Connect struct {
 	Fixed FixedHeader
@@ -115,7 +117,13 @@ func (p *Connect) decode(c *cursor, _ Version) {
 		if v == V5 {
 			c.props(FieldWillProperties, &p.WillProperties, true)
 		}
+		at := c.pos
 		p.WillTopic = c.str(FieldWillTopic)
+		// The will is published under its topic: a topic name, where
+		// wildcards are not allowed (MQTT 3.1.1 §3.1.3.3, 5.0 §3.1.3.3).
+		if c.bad == nil && (strings.IndexByte(p.WillTopic, '+') >= 0 || strings.IndexByte(p.WillTopic, '#') >= 0) {
+			c.violate(FieldWillTopic, at, CodeTopicNameInvalid, "will topic %q contains a wildcard", p.WillTopic)
+		}
 		p.WillPayload = c.binary(FieldWillPayload)
 	}
 	if p.UsernameFlag {

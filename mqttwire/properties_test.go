@@ -146,7 +146,7 @@ func hostPacket(place PacketType) (Packet, *Properties) {
 		p := &Unsubscribe{PacketID: 1, Filters: []string{"f"}}
 		return p, &p.Properties
 	case TypeUnsuback:
-		p := &Unsuback{PacketID: 1}
+		p := &Unsuback{PacketID: 1, ReasonCodes: []ReasonCode{0}}
 		return p, &p.Properties
 	case TypeDisconnect:
 		p := &Disconnect{}

@@ -160,7 +160,7 @@ func randomPacket(r *rand.Rand, t PacketType, v Version) Packet {
 	case TypeUnsuback:
 		p := &Unsuback{PacketID: id(), Properties: props(t)}
 		if v5 {
-			for range r.IntN(5) {
+			for range 1 + r.IntN(5) { // one per filter, and an UNSUBSCRIBE has one or more
 				p.ReasonCodes = append(p.ReasonCodes, ReasonCode(r.IntN(256)))
 			}
 		}

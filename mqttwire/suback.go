@@ -19,6 +19,11 @@ func (p *Suback) decode(c *cursor, v Version) {
 	if c.bad != nil {
 		return
 	}
+	// One code per filter, and a SUBSCRIBE has at least one (MQTT 3.1.1
+	// §3.9.3, 5.0 §3.9.3).
+	if len(p.ReasonCodes) == 0 {
+		c.violate(FieldReasonCodes, c.pos, CodeProtocolError, "no reason codes")
+	}
 	for i, rc := range p.ReasonCodes {
 		if v != V5 && rc > 2 && rc != 0x80 {
 			c.violate(FieldReasonCodes, c.pos-len(p.ReasonCodes)+i, CodeProtocolError, "return code 0x%02X is not a granted QoS or 0x80", byte(rc))

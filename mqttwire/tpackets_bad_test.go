@@ -729,6 +729,38 @@ var badPackets = []tpacket{
 		msg:  "invalid UNSUBSCRIBE: no topic filters at offset 5",
 	},
 	{
+		name: "bad/suback-no-codes", version: V311, desc: "one code per requested filter, and a SUBSCRIBE has one (MQTT 3.1.1 §3.9.3)",
+		raw:  wire(0x90, 0x02, 0x00, 0x01), // SUBACK, remaining length 2, packet identifier 1
+		want: &Suback{Fixed: fixed(0x90, 2), PacketID: 1},
+		err:  &ProtocolError{Packet: TypeSuback, Field: FieldReasonCodes, Offset: 4, Reason: "no reason codes", Code: CodeProtocolError},
+		msg:  "invalid SUBACK: no reason codes at offset 4",
+	},
+	{
+		name: "bad/unsuback-no-codes", version: V5, desc: "one code per filter of the UNSUBSCRIBE (MQTT 5.0 §3.11.3)",
+		raw:  wire(0xB0, 0x03, 0x00, 0x01, 0x00), // UNSUBACK, remaining length 3, packet identifier 1, property length 0
+		want: &Unsuback{Fixed: fixed(0xB0, 3), PacketID: 1},
+		err:  &ProtocolError{Packet: TypeUnsuback, Field: FieldReasonCodes, Offset: 5, Reason: "no reason codes", Code: CodeProtocolError},
+		msg:  "invalid UNSUBACK: no reason codes at offset 5",
+	},
+	{
+		name: "bad/connect-will-topic-wildcard", version: V311, desc: "a will topic is a topic name: no wildcards (MQTT 3.1.1 §3.1.3.3, §4.7.1)",
+		raw: wire(
+			0x10, 0x15, // CONNECT, remaining length 21
+			0x00, 0x04, "MQTT", // protocol name
+			0x04,       // protocol level 4
+			0x06,       // connect flags: will, clean session
+			0x00, 0x3C, // keep alive 60
+			0x00, 0x01, "c", // client id
+			0x00, 0x03, "a/#", // will topic
+			0x00, 0x01, "x", // will message
+		),
+		want: &Connect{Fixed: fixed(0x10, 21), ProtocolName: "MQTT", ProtocolLevel: 4, Flags: 0x06, CleanSession: true,
+			KeepAlive: 60, ClientID: "c", WillFlag: true, WillTopic: "a/#", WillPayload: []byte("x")},
+		err: &ProtocolError{Packet: TypeConnect, Field: FieldWillTopic, Offset: 15,
+			Reason: `will topic "a/#" contains a wildcard`, Code: CodeTopicNameInvalid},
+		msg: `invalid CONNECT: will topic "a/#" contains a wildcard at offset 15`,
+	},
+	{
 		name: "bad/subscribe-reserved-qos-bits", version: V311, desc: "3.1.1 requested QoS byte with bit 2 set (§3.8.3.1)",
 		raw: wire(
 			0x82, 0x08, // SUBSCRIBE, remaining length 8

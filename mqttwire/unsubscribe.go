@@ -75,6 +75,11 @@ func (p *Unsuback) decode(c *cursor, v Version) {
 	p.ReasonCodes = p.ReasonCodes[:0]
 	if v == V5 {
 		p.ReasonCodes = decodeCodes(c, p.ReasonCodes)
+		// One code per filter of the UNSUBSCRIBE, which has at least one
+		// (MQTT 5.0 §3.11.3).
+		if c.bad == nil && len(p.ReasonCodes) == 0 {
+			c.violate(FieldReasonCodes, c.pos, CodeProtocolError, "no reason codes")
+		}
 	}
 }
 
