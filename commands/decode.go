@@ -93,6 +93,12 @@ func decodeOptions(c *cli.Context) (dissect.Options, error) {
 	default:
 		return opt, usageError("-T %q: want text, json or jsonl", c.String("T"))
 	}
+	if opt.HexPane && opt.Format != dissect.Text {
+		// tshark -T json -x adds a "*_raw" twin (bytes, offset, length,
+		// bitmask, type) to every field of every layer; mqtap does not
+		// write them, and JSON without them would not be tshark's.
+		return opt, usageError("-x with -T %s: tshark's *_raw fields are not supported; use -x with text output", c.String("T"))
+	}
 	switch c.String("O") {
 	case "":
 	case "mqtt":

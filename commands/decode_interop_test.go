@@ -35,12 +35,40 @@ func tshark(t *testing.T, args ...string) string {
 
 // The committed tshark outputs are what tshark prints today, so the
 // references the other tests compare against cannot drift; and mqtap's
-// output equals the live tshark's.
+// output equals the live tshark's. The references were made as the
+// captures' README says: NAME.V.txt with -V, NAME.list.txt with no option
+// (the packet list), NAME.json with -T json, each with -d for its port;
+// the hex dumps' NAME.V.txt with -V -Y "tcp.dstport==1883 && mqtt" on the
+// capture of the same name (the frames the client sent).
 func TestTsharkReferencesAreCurrent(t *testing.T) {
 	t.Setenv("TZ", "UTC")
 	for _, p := range sharedCaptures(t) {
 		name := captureName(p)
 		t.Run(name, func(t *testing.T) {
+			decodeAs := "tcp.port==" + capturePort(name) + ",mqtt"
+			for _, ref := range []struct {
+				suffix string
+				args   []string
+			}{
+				{".list.txt", nil},
+				{".json", []string{"-T", "json"}},
+			} {
+				live := tshark(t, append([]string{"-r", p, "-d", decodeAs}, ref.args...)...)
+				committed, err := os.ReadFile(filepath.Join(sharedData, "captures", name+ref.suffix))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := firstDiff(string(committed), live); d != "" {
+					t.Errorf("%s%s differs from live tshark %v:\n%s", name, ref.suffix, ref.args, d)
+				}
+			}
+			hexRef := filepath.Join(sharedData, "hexdumps", name+".V.txt")
+			if committed, err := os.ReadFile(hexRef); err == nil {
+				live := tshark(t, "-r", p, "-V", "-Y", "tcp.dstport==1883 && mqtt")
+				if d := firstDiff(string(committed), live); d != "" {
+					t.Errorf("%s differs from live tshark:\n%s", hexRef, d)
+				}
+			}
 			live := tshark(t, "-r", p, "-V", "-d", "tcp.port=="+capturePort(name)+",mqtt")
 			committed, err := os.ReadFile(filepath.Join(sharedData, "captures", name+".V.txt"))
 			if err != nil {
@@ -49,11 +77,68 @@ func TestTsharkReferencesAreCurrent(t *testing.T) {
 			if d := firstDiff(string(committed), live); d != "" {
 				t.Errorf("%s.V.txt differs from live tshark:\n%s", name, d)
 			}
+			// TestDecodeOnlyMQTTMatchesTshark derives -O mqtt from -V.
+			if d := firstDiff(tshark(t, "-r", p, "-O", "mqtt", "-d", decodeAs), onlyMQTT(live)); d != "" {
+				t.Errorf("onlyMQTT(tshark -V) is not tshark -O mqtt:\n%s", d)
+			}
 			out, errOut, _ := runMqtap(t, "decode", "-V", "-o", "mqtt.show_msg_as_text:FALSE", "-d", "tcp.port=="+capturePort(name)+",mqtt", p)
 			if d := firstDiff(live, out); d != "" {
 				t.Errorf("mqtap differs from live tshark (stderr %q):\n%s", errOut, d)
 			}
 		})
+	}
+}
+
+// mqtap decode prints what live tshark prints, byte for byte, with -x
+// alone, -V -x, -O mqtt -x, and -T json with the message as text, on
+// every shared capture.
+func TestDecodeModesMatchTshark(t *testing.T) {
+	t.Setenv("TZ", "UTC")
+	// -O mqtt alone is -O mqtt -x without the bytes (TestDecodeDetailsThenHexPane).
+	modes := [][]string{
+		{"-x"},
+		{"-V", "-x"},
+		{"-o", "mqtt.show_msg_as_text:TRUE", "-O", "mqtt", "-x"},
+		{"-o", "mqtt.show_msg_as_text:TRUE", "-T", "json"},
+	}
+	for _, p := range sharedCaptures(t) {
+		name := captureName(p)
+		t.Run(name, func(t *testing.T) {
+			for _, mode := range modes {
+				args := append([]string{"-o", "mqtt.show_msg_as_text:FALSE", "-d", "tcp.port==" + capturePort(name) + ",mqtt"}, mode...)
+				live := tshark(t, append([]string{"-r", p}, args...)...)
+				out, errOut, _ := runMqtap(t, append(append([]string{"decode"}, args...), p)...)
+				if d := firstDiff(live, out); d != "" {
+					t.Errorf("%v: mqtap differs from live tshark (stderr %q):\n%s", mode, errOut, d)
+				}
+			}
+		})
+	}
+}
+
+// mqtt.default_version: every spelling tshark's enum preference takes
+// (name or description, any ASCII case) reads the version tshark reads.
+func TestDefaultVersionSpellingsMatchTshark(t *testing.T) {
+	t.Setenv("TZ", "UTC")
+	dir := t.TempDir()
+	// PUBACK with a reason code, PUBLISH with (v5) an empty property list:
+	// no CONNECT, so the preference decides.
+	txt, pcap := filepath.Join(dir, "in.txt"), filepath.Join(dir, "in.pcap")
+	writeTestFile(t, txt, "000000 40 03 00 01 10\n000000 30 06 00 01 74 00 68 69\n")
+	if out, err := exec.Command("text2pcap", "-q", "-T", "50000,1883", txt, pcap).CombinedOutput(); err != nil {
+		t.Fatalf("text2pcap: %v: %s", err, out)
+	}
+	for _, v := range []string{"None", "none", "NONE", "MQTT v3.1", "v31", "mqtt V3.1", "MQTT v3.1.1", "V311",
+		"MQTT v5.0", "mqtt v5.0", "v50", "V50"} {
+		pref := "mqtt.default_version:" + v
+		want := mqttSectionsOf(tshark(t, "-r", pcap, "-V", "-o", pref))
+		out, errOut, code := runMqtap(t, "decode", "-V", "-o", "mqtt.show_msg_as_text:FALSE", "-o", pref, pcap)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", pref, code, errOut)
+		}
+		if got := mqttSectionsOf(out); strings.Join(got, "") != strings.Join(want, "") {
+			t.Errorf("%s:\n%s", pref, firstDiff(strings.Join(want, ""), strings.Join(got, "")))
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ type decodePrefs struct {
 func parsePrefs(list []string) (decodePrefs, error) {
 	// Until told otherwise, messages read as text when they are text.
 	p := decodePrefs{Prefs: output.Prefs{AutoMsgText: true}}
-	for _, s := range list {
+	for _, s := range tsharkEnumPrefs(list) {
 		name, val, ok := strings.Cut(s, ":")
 		if !ok {
 			name, val, ok = strings.Cut(s, "=")
@@ -85,4 +85,59 @@ func parseVersionFlag(flag, s string) (mqttwire.Version, error) {
 		return 0, usageError("%s: %v", flag, err)
 	}
 	return v, nil
+}
+
+// defaultVersionVals is tshark 4.0's enum for mqtt.default_version
+// (packet-mqtt.c mqtt_protocol_version_vals): each value's name and its
+// description, which tshark -G defaultprefs lists ("One of: None, MQTT
+// v3.1, MQTT v3.1.1, MQTT v5.0 (case-insensitive)") and writes in
+// preference files.
+var defaultVersionVals = []struct{ name, desc string }{
+	{"none", "None"},
+	{"v31", "MQTT v3.1"},
+	{"v311", "MQTT v3.1.1"},
+	{"v50", "MQTT v5.0"},
+}
+
+// tsharkEnumPrefs rewrites an mqtt.default_version value given as tshark
+// accepts it to its name: tshark's enum preferences match the value with
+// ASCII case folding against each name, then against each description
+// ("MQTT v5.0", "mqtt v3.1.1", "NONE"). Other values are left for
+// parsePrefs, which also takes the spellings mqtap accepts elsewhere.
+func tsharkEnumPrefs(list []string) []string {
+	out := append([]string(nil), list...)
+	for i, s := range out {
+		sep := strings.IndexAny(s, ":=")
+		if sep < 0 || strings.TrimSpace(s[:sep]) != "mqtt.default_version" {
+			continue
+		}
+		val := strings.TrimSpace(s[sep+1:])
+		for _, e := range defaultVersionVals {
+			if asciiEqualFold(val, e.name) || asciiEqualFold(val, e.desc) {
+				out[i] = s[:sep+1] + e.name
+				break
+			}
+		}
+	}
+	return out
+}
+
+// asciiEqualFold is g_ascii_strcasecmp(a, b) == 0: only A-Z fold.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }

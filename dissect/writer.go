@@ -31,11 +31,15 @@ func (o *packetWriter) hexPDU(d *output.Dissection, no int) error {
 		layers := &output.JSONObject{Members: output.JSONLayers(d, o.opt.Prefs)}
 		return o.jsonPacket("packets", layers)
 	}
-	if err := output.WriteTree(o.w, d, o.opt.Prefs, o.opt.Palette); err != nil {
+	if err := o.tree(d); err != nil {
 		return err
 	}
 	o.pretty(d)
 	if o.opt.HexPane {
+		// As tshark -V -x: an empty line between the details and the bytes.
+		if err := o.w.WriteByte('\n'); err != nil {
+			return err
+		}
 		if err := output.WriteHexPane(o.w, "", d.Raw); err != nil {
 			return err
 		}
@@ -50,11 +54,9 @@ func (o *packetWriter) capturePacket(p *capture.Packet, ds []*output.Dissection)
 	case JSON, JSONL:
 		return o.jsonFrame(p, ds)
 	}
-	if !o.opt.Details && !o.opt.OnlyMQTT {
-		if err := o.listLine(p, ds); err != nil {
-			return err
-		}
-	} else {
+	details := o.opt.Details || o.opt.OnlyMQTT
+	switch {
+	case details:
 		if o.opt.OnlyMQTT {
 			for _, s := range p.Sections() {
 				o.section(s)
@@ -66,21 +68,49 @@ func (o *packetWriter) capturePacket(p *capture.Packet, ds []*output.Dissection)
 			for _, s := range p.PDUs[i].Prelude {
 				o.section(s)
 			}
-			if err := output.WriteTree(o.w, d, o.opt.Prefs, o.opt.Palette); err != nil {
+			if err := o.tree(d); err != nil {
 				return err
 			}
 			o.pretty(d)
 		}
+	case !o.opt.HexPane:
+		// tshark 4.0 prints the packet list only without -V, -O and -x;
+		// --pretty puts the JSON payloads beneath their line.
+		if err := o.listLine(p, ds); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			o.pretty(d)
+		}
+		return nil
+	default:
+		// -x alone: the bytes, after the JSON payloads with --pretty.
+		for _, d := range ds {
+			o.pretty(d)
+		}
 	}
 	if o.opt.HexPane {
+		// tshark separates the details from the bytes with an empty line
+		// and ends the frame with another; -x alone prints the bytes only.
+		if details {
+			if err := o.w.WriteByte('\n'); err != nil {
+				return err
+			}
+		}
 		if err := o.panes(p); err != nil {
 			return err
 		}
 	}
-	if o.opt.Details || o.opt.OnlyMQTT || o.opt.HexPane {
-		return o.w.WriteByte('\n')
+	return o.w.WriteByte('\n')
+}
+
+// tree writes a PDU's MQTT section; with -O mqtt the sections the payload
+// dissectors and the malformed marker add show only their title line.
+func (o *packetWriter) tree(d *output.Dissection) error {
+	if o.opt.OnlyMQTT {
+		return output.WriteTreeOnlyMQTT(o.w, d, o.opt.Prefs, o.opt.Palette)
 	}
-	return nil
+	return output.WriteTree(o.w, d, o.opt.Prefs, o.opt.Palette)
 }
 
 // section writes a lower-layer section, or with -O mqtt only its summary line.

@@ -260,8 +260,8 @@ func appendInt(dst []byte, n int) []byte {
 }
 
 // appendSubSections appends the sections the sub-dissectors added, after
-// the MQTT tree.
-func appendSubSections(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
+// the MQTT tree; with onlyMQTT (tshark -O mqtt) their title lines alone.
+func appendSubSections(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool) []byte {
 	for i := range d.sub {
 		s := &d.sub[i]
 		mark := len(dst)
@@ -272,6 +272,9 @@ func appendSubSections(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte 
 		}
 		dst = pal.wrap(dst, mark, r)
 		dst = append(dst, '\n')
+		if onlyMQTT {
+			continue
+		}
 		if s.kind == mediaBug {
 			dst = appendExpert(dst, eiJSONBug, 1, pal)
 			continue

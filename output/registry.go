@@ -189,10 +189,33 @@ type expert struct {
 	Group    string // "Protocol"
 }
 
-// Severity and group numbers as tshark -T json prints them.
+// Severity and group numbers as tshark -T json prints them: Wireshark's
+// PI_* values (epan/proto.h), keyed by the names -V shows (expert.c's
+// expert_severity_vals and expert_group_vals).
 var (
-	severityCodes = map[string]string{"Chat": "2097152", "Note": "4194304", "Warning": "6291456", "Error": "8388608"}
-	groupCodes    = map[string]string{"Sequence": "33554432", "Malformed": "117440512", "Undecoded": "134217728", "Protocol": "150994944"}
+	severityCodes = map[string]string{
+		"Comment": "1048576", // PI_COMMENT 0x00100000
+		"Chat":    "2097152", // PI_CHAT 0x00200000
+		"Note":    "4194304", // PI_NOTE 0x00400000
+		"Warning": "6291456", // PI_WARN 0x00600000
+		"Error":   "8388608", // PI_ERROR 0x00800000
+	}
+	groupCodes = map[string]string{
+		"Checksum":   "16777216",  // PI_CHECKSUM 0x01000000
+		"Sequence":   "33554432",  // PI_SEQUENCE 0x02000000
+		"Response":   "50331648",  // PI_RESPONSE_CODE 0x03000000
+		"Request":    "67108864",  // PI_REQUEST_CODE 0x04000000
+		"Undecoded":  "83886080",  // PI_UNDECODED 0x05000000
+		"Reassemble": "100663296", // PI_REASSEMBLE 0x06000000
+		"Malformed":  "117440512", // PI_MALFORMED 0x07000000
+		"Debug":      "134217728", // PI_DEBUG 0x08000000
+		"Protocol":   "150994944", // PI_PROTOCOL 0x09000000
+		"Security":   "167772160", // PI_SECURITY 0x0a000000
+		"Comment":    "184549376", // PI_COMMENTS_GROUP 0x0b000000
+		"Decryption": "201326592", // PI_DECRYPTION 0x0c000000
+		"Assumption": "218103808", // PI_ASSUMPTION 0x0d000000
+		"Deprecated": "234881024", // PI_DEPRECATED 0x0e000000
+	}
 )
 
 // The expert infos tshark 4.0 adds to MQTT trees.

@@ -15,8 +15,21 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 // four spaces per level, and the "[Malformed Packet: MQTT]" block when the
 // PDU is malformed. pal may be nil (no colour).
 func WriteTree(w io.Writer, d *Dissection, p Prefs, pal *Palette) error {
+	return writeTree(w, d, p, pal, false)
+}
+
+// WriteTreeOnlyMQTT writes the PDU's section as tshark -O mqtt shows it:
+// the MQTT tree expanded as WriteTree does, but the sections of the other
+// protocols it brings (the payload's "JavaScript Object Notation: ..." and
+// "Line-based text data: ...", "[Malformed Packet: MQTT]", "[Dissector
+// bug, ...]") as their title line alone.
+func WriteTreeOnlyMQTT(w io.Writer, d *Dissection, p Prefs, pal *Palette) error {
+	return writeTree(w, d, p, pal, true)
+}
+
+func writeTree(w io.Writer, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool) error {
 	bp := bufPool.Get().(*[]byte)
-	buf := AppendTree((*bp)[:0], d, p, pal)
+	buf := appendTree((*bp)[:0], d, p, pal, onlyMQTT)
 	_, err := w.Write(buf)
 	*bp = buf
 	bufPool.Put(bp)
@@ -25,6 +38,15 @@ func WriteTree(w io.Writer, d *Dissection, p Prefs, pal *Palette) error {
 
 // AppendTree appends what WriteTree writes to dst.
 func AppendTree(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
+	return appendTree(dst, d, p, pal, false)
+}
+
+// AppendTreeOnlyMQTT appends what WriteTreeOnlyMQTT writes to dst.
+func AppendTreeOnlyMQTT(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
+	return appendTree(dst, d, p, pal, true)
+}
+
+func appendTree(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool) []byte {
 	if p.AutoMsgText {
 		p.ShowMsgAsText = printableMessage(d)
 	}
@@ -39,9 +61,22 @@ func AppendTree(dst []byte, d *Dissection, p Prefs, pal *Palette) []byte {
 	dst = append(dst, '\n')
 	items := d.b.items
 	for i := range items {
+		if items[i].malformed && onlyMQTT {
+			// The marker is the _ws.malformed protocol's section, not MQTT's.
+			dst = appendMalformedTitle(dst, pal)
+			continue
+		}
 		dst = appendItem(dst, items, i, p, pal)
 	}
-	return appendSubSections(dst, d, p, pal)
+	return appendSubSections(dst, d, p, pal, onlyMQTT)
+}
+
+// appendMalformedTitle appends the "[Malformed Packet: MQTT]" line.
+func appendMalformedTitle(dst []byte, pal *Palette) []byte {
+	mark := len(dst)
+	dst = append(dst, "[Malformed Packet: MQTT]"...)
+	dst = pal.wrap(dst, mark, roleMalformed)
+	return append(dst, '\n')
 }
 
 func indent(dst []byte, depth uint8) []byte {
@@ -56,10 +91,7 @@ func appendItem(dst []byte, items []item, i int, p Prefs, pal *Palette) []byte {
 	it := &items[i]
 	switch {
 	case it.malformed:
-		mark := len(dst)
-		dst = append(dst, "[Malformed Packet: MQTT]"...)
-		dst = pal.wrap(dst, mark, roleMalformed)
-		dst = append(dst, '\n')
+		dst = appendMalformedTitle(dst, pal)
 		return appendExpert(dst, eiMalformed, 1, pal)
 	case it.ex != nil:
 		return appendExpert(dst, it.ex, it.depth, pal)
