@@ -23,9 +23,6 @@ func TestCraftedTsharkJSON(t *testing.T) {
 	requireTshark(t)
 	dir := t.TempDir()
 	for _, tc := range craftedCases() {
-		if tc.name == "split-header-byte" {
-			continue // a deliberate difference: see TestCraftedTshark
-		}
 		t.Run(tc.name, func(t *testing.T) {
 			data := writePcap(t, tc.link, tc.v6, tc.vlan, tc.segs)
 			path := filepath.Join(dir, tc.name+".pcap")
@@ -61,8 +58,14 @@ func TestCraftedTsharkJSON(t *testing.T) {
 						layers.Members = append(layers.Members, output.JSONMember{Key: "tcp.segments", Obj: s})
 					}
 				}
-				want := lowerLayers(t, ref[i].Source.Layers)
-				got := lowerLayers(t, layers.AppendCompact(nil))
+				// A Malformed frame's marker is compared when no PDU's
+				// layers come before it.
+				bare := len(p.PDUs) == 0
+				if bare {
+					layers.Members = append(layers.Members, p.JSONTrailer()...)
+				}
+				want := lowerLayers(t, ref[i].Source.Layers, bare)
+				got := lowerLayers(t, layers.AppendCompact(nil), bare)
 				if w, g := strings.Join(want, "\n"), strings.Join(got, "\n"); w != g {
 					t.Fatalf("frame %d differs:\n%s", i+1, diffLines(want, got))
 				}
@@ -72,8 +75,9 @@ func TestCraftedTsharkJSON(t *testing.T) {
 }
 
 // lowerLayers flattens a "layers" object into "path = value" lines in
-// order (repeated keys kept), leaving out the application's layers.
-func lowerLayers(t *testing.T, data []byte) []string {
+// order (repeated keys kept), leaving out the application's layers
+// ("_ws.malformed" too unless keepMalformed).
+func lowerLayers(t *testing.T, data []byte, keepMalformed bool) []string {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var out []string
@@ -87,7 +91,7 @@ func lowerLayers(t *testing.T, data []byte) []string {
 			for dec.More() {
 				k, _ := dec.Token()
 				key := k.(string)
-				walk(path+"/"+key, skip || path == "" && (key == "mqtt" || key == "_ws.malformed"))
+				walk(path+"/"+key, skip || path == "" && (key == "mqtt" || key == "_ws.malformed" && !keepMalformed))
 			}
 			dec.Token()
 			return

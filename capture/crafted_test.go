@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -165,6 +166,9 @@ type craftedCase struct {
 	vlan bool
 	segs []seg
 	pdus [][]byte // expected PDUs (in order) over the whole capture
+	// malformed lists the frames (1-based) whose PDU length tshark could
+	// not read (Packet.Malformed).
+	malformed []int
 }
 
 func craftedCases() []craftedCase {
@@ -182,8 +186,68 @@ func craftedCases() []craftedCase {
 			segs: with(C(1, all), S(1+uint32(len(all)))), pdus: [][]byte{p1, p2, p3}},
 		{name: "pdu-split-3", link: layers.LinkTypeEthernet,
 			segs: with(C(1, big[:1000]), C(1001, big[1000:3000]), C(3001, big[3000:]), S(1+uint32(len(big)))), pdus: [][]byte{big}},
+		// The remaining length split after its first byte: tshark asks
+		// for one more segment after "0x30", then its length function
+		// throws on "0x30 0xac", whose varint runs past the bytes; the
+		// third segment is parsed afresh (three 100-byte PDUs of garbage
+		// and one byte left).
 		{name: "split-header-byte", link: layers.LinkTypeEthernet,
-			segs: with(C(1, p2[:1]), C(2, p2[1:2]), C(3, p2[2:])), pdus: [][]byte{p2}},
+			segs: with(C(1, p2[:1]), C(2, p2[1:2]), C(3, p2[2:])),
+			pdus: [][]byte{cat([]byte{2}, p2[3:102]), p2[102:202], p2[202:302]}, malformed: []int{5}},
+		// Remaining lengths as tcp_dissect_pdus takes them: modulo 2^32
+		// (five bytes ff ff ff ff 7f make 0x7ffffffff, so a PDU of 5
+		// bytes), 0 meaning one more segment, less than 2 or a varint
+		// that runs past the segment an exception (malformed, the rest of
+		// the segment dropped).
+		{name: "length-wraps", link: layers.LinkTypeEthernet,
+			segs: with(C(1, []byte{0x30, 0xff, 0xff, 0xff, 0xff, 0x7f}), C(7, []byte{0xe0, 0})),
+			pdus: [][]byte{{0x30, 0xff, 0xff, 0xff, 0xff}}},
+		{name: "length-runs-out", link: layers.LinkTypeEthernet,
+			segs: with(C(1, []byte{0x30, 0xff})), malformed: []int{4}},
+		{name: "length-runs-out-after-pdu", link: layers.LinkTypeEthernet,
+			segs: with(C(1, []byte{0xe0, 0, 0x30, 0xff, 0xff}), C(6, []byte{0xe0, 0})),
+			pdus: [][]byte{{0xe0, 0}, {0xe0, 0}}, malformed: []int{4}},
+		{name: "length-too-small", link: layers.LinkTypeEthernet,
+			segs: with(C(1, []byte{0x30, 0xfb, 0xff, 0xff, 0xff, 0x0f, 0xe0, 0}), C(9, []byte{0xe0, 0})),
+			pdus: [][]byte{{0xe0, 0}}, malformed: []int{4}},
+		{name: "length-zero", link: layers.LinkTypeEthernet,
+			segs: with(C(1, []byte{0x30, 0xfa, 0xff, 0xff, 0xff, 0x0f}), C(7, []byte{0xe0, 0}), C(9, []byte{0xe0, 0}))},
+		// The Info column of a segment that starts a PDU or whose PDU
+		// length cannot be read, after TCP analysis flags.
+		{name: "hole-then-pdu-start", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1), C(1+uint32(len(p1))+5, p2[:50])), pdus: [][]byte{p1}},
+		{name: "acked-unseen-then-pdu-start", link: layers.LinkTypeEthernet,
+			segs: with(seg{fromClient: true, flags: thACK | thPSH, seq: 1, ack: 50, data: p2[:50]})},
+		{name: "hole-then-malformed", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1), C(1+uint32(len(p1))+5, []byte{0x30, 0xff})), pdus: [][]byte{p1}, malformed: []int{5}},
+		// Out of order inside a PDU (tshark does not reassemble out of
+		// order, but a segment after a hole joins the multi-segment PDU
+		// whose sequence range holds it): the out-of-order segment
+		// completes the PDU, which is shown reassembled but not
+		// dissected; the next PDU is read afresh.
+		{name: "out-of-order-in-pdu", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p2[:100]), C(201, p2[200:]), C(101, p2[100:200]), C(1+uint32(len(p2)), p1)), pdus: [][]byte{p1}},
+		// The same with the hole filled later than the initial RTT: a
+		// retransmission, which tshark shows as such and does not add to
+		// the PDU, which never completes.
+		{name: "retransmission-in-pdu", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p2[:100]), C(201, p2[200:]), S(101), C(101, p2[100:200]), C(1+uint32(len(p2)), p1)), pdus: [][]byte{p1}},
+		// Pairs of segments swapped from the start: the first segment
+		// after the hole is read afresh (a garbage PDU start), the next
+		// ones join it, the ones before them fill its holes.
+		{name: "pairs-swapped", link: layers.LinkTypeEthernet,
+			segs: with(C(21, big[20:40]), C(1, big[:20]), C(61, big[60:80]), C(41, big[40:60]), C(101, big[100:120]), C(81, big[80:100]))},
+		// A segment after a hole that runs past the end of the PDU it
+		// joins: the rest is read afresh (a PDU of garbage, then the
+		// start of another), the Protocol column stays TCP.
+		{name: "hole-segment-runs-past-pdu", link: layers.LinkTypeEthernet,
+			segs: with(C(21, big[20:40]), C(101, big[100:300])), pdus: [][]byte{big[122:224]}},
+		// A PDU in so many segments that the "[N Reassembled TCP
+		// Segments ...]" label is cut at tshark's 240-byte buffer.
+		{name: "many-segments", link: layers.LinkTypeEthernet,
+			segs: with(splitSegs(big, 1, 60)...), pdus: [][]byte{big}},
+		{name: "length-one-more-segment", link: layers.LinkTypeEthernet,
+			segs: with(C(1, p1[:1]), C(2, p1[1:4]), C(5, p1[4:8]), C(9, p1[8:])), pdus: [][]byte{p1}},
 		{name: "split-then-more", link: layers.LinkTypeEthernet,
 			segs: with(C(1, p2[:100]), C(101, cat(p2[100:], p1, p3[:3])), C(101+uint32(len(p2)-100+len(p1)+3), p3[3:])),
 			pdus: [][]byte{p2, p1, p3}},
@@ -204,6 +268,41 @@ func craftedCases() []craftedCase {
 			segs: with(C(1, big[:2000]), C(2001, big[2000:]), S(1+uint32(len(big)))), pdus: [][]byte{big}},
 		{name: "midstream", link: layers.LinkTypeEthernet,
 			segs: []seg{C(100, p1), S(100 + uint32(len(p1))), C(100+uint32(len(p1)), p3)}, pdus: [][]byte{p1, p3}},
+	}
+}
+
+// splitSegs cuts data into client segments of n bytes from seq on.
+func splitSegs(data []byte, seq uint32, n int) []seg {
+	var out []seg
+	for len(data) > 0 {
+		k := min(n, len(data))
+		out = append(out, seg{fromClient: true, flags: thACK | thPSH, seq: seq, ack: 1, data: data[:k]})
+		seq += uint32(k)
+		data = data[k:]
+	}
+	return out
+}
+
+// TestReassembledLabelLength checks where the label of a reassembly of
+// many segments is cut: 239 bytes from after its '[', as tshark's
+// ITEM_LABEL_LENGTH buffer keeps, then the closing ']'.
+func TestReassembledLabelLength(t *testing.T) {
+	for _, tc := range []struct {
+		frags int
+		want  string
+	}{
+		{3, "[3 Reassembled TCP Segments (300 bytes): #1(100), #2(100), #3(100)]"},
+		{141, "[141 Reassembled TCP Segments (14100 bytes): #1(100), #2(100), #3(100), #4(100), #5(100), #6(100), #7(100), #8(100), #9(100), " +
+			"#10(100), #11(100), #12(100), #13(100), #14(100), #15(100), #16(100), #17(100), #18(100), #19(100), #20(100), #21(]"},
+	} {
+		var frags []fragRef
+		for i := 1; i <= tc.frags; i++ {
+			frags = append(frags, fragRef{i, 100})
+		}
+		got := preludeSections(frags, make([]byte, 100*tc.frags))[0].Lines[0]
+		if got != tc.want || len(got) > 241 {
+			t.Errorf("%d segments: got %q (%d bytes), want %q (%d bytes)", tc.frags, got, len(got), tc.want, len(tc.want))
+		}
 	}
 }
 
@@ -239,10 +338,17 @@ func TestCrafted(t *testing.T) {
 			data := writePcap(t, tc.link, tc.v6, tc.vlan, tc.segs)
 			pkts := readAll(t, data, Options{PDULen: mqttLen})
 			var got [][]byte
+			var malformed []int
 			for _, p := range pkts {
 				for _, pdu := range p.PDUs {
 					got = append(got, pdu.Data)
 				}
+				if p.Malformed {
+					malformed = append(malformed, p.Number)
+				}
+			}
+			if fmt.Sprint(malformed) != fmt.Sprint(tc.malformed) {
+				t.Errorf("malformed frames %v, want %v", malformed, tc.malformed)
 			}
 			if len(got) != len(tc.pdus) {
 				t.Fatalf("got %d PDUs, want %d", len(got), len(tc.pdus))

@@ -34,8 +34,9 @@ type tcpSnap struct {
 	irtt                    time.Duration
 	finExpert               string
 	tail                    []tailItem
-	startedMSP, continued   bool // for the Info column (see segResult)
-	pdus                    bool // the segment completed PDUs
+	startedMSP, continued   bool   // for the Info column (see segResult)
+	appInfo                 string // the Info of records named here (TLS)
+	pdus                    bool   // the segment completed PDUs
 }
 
 // JSONLayers returns the layers below the application as tshark -T json
@@ -71,6 +72,27 @@ func (p *Packet) JSONLayers() []output.JSONMember {
 		}
 	}
 	return out
+}
+
+// JSONTrailer returns the layers tshark -T json puts after the PDUs' (after
+// JSONLayers' when there are none), as Trailer: "tcp.segments" of a PDU
+// reassembled but not dissected, "_ws.malformed" for a Malformed frame.
+func (p *Packet) JSONTrailer() []output.JSONMember {
+	var out []output.JSONMember
+	if p.undissected != nil {
+		out = append(out, output.JSONMember{Key: "tcp.segments", Obj: p.undissected.JSONSegments()})
+	}
+	if !p.Malformed {
+		return out
+	}
+	x := &output.JSONObject{}
+	e := x.AddObject("_ws.expert")
+	e.Add("_ws.malformed.expert", "")
+	e.Add("_ws.expert.message", "Malformed Packet (Exception occurred)")
+	e.Add("_ws.expert.severity", "8388608")
+	e.Add("_ws.expert.group", "117440512")
+	x.Add("_ws.malformed", "Malformed Packet")
+	return append(out, output.JSONMember{Key: "_ws.malformed", Obj: x})
 }
 
 // JSONSegments is the "tcp.segments" layer of a reassembled PDU (nil

@@ -63,6 +63,7 @@ func (p *pcapHeader) maxCapLen() int {
 // nextRecord reads one record: seconds, fraction, captured and original
 // lengths, then the captured bytes.
 func (s *source) nextRecord(f *rawFrame) error {
+	s.mark = s.off
 	h, err := s.peekHeader(16)
 	if err != nil {
 		return err

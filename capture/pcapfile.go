@@ -14,6 +14,28 @@ import (
 // nor pcapng.
 var ErrUnknownFormat = errors.New("capture: not a pcap or pcapng file")
 
+// ErrTruncated matches (errors.Is) the *TruncatedError that Reader.Next
+// returns when the file ends inside a record.
+var ErrTruncated = errors.New("cut short in the middle of a packet")
+
+// TruncatedError is returned by Reader.Next, after the frames before it,
+// when the file ends inside a record (pcap) or block (pcapng): the file
+// was cut short, as tshark reports it ("appears to have been cut short in
+// the middle of a packet") after showing those frames.
+type TruncatedError struct {
+	Offset int64 // where the record or block that is cut short starts in the file
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("%v at byte %d", ErrTruncated, e.Offset)
+}
+
+// Is makes errors.Is(err, ErrTruncated) true.
+func (e *TruncatedError) Is(target error) bool { return target == ErrTruncated }
+
+// Unwrap gives io.ErrUnexpectedEOF.
+func (e *TruncatedError) Unwrap() error { return io.ErrUnexpectedEOF }
+
 // rawFrame is one record read from the file. data is owned by the file
 // reader and only valid until the next read.
 type rawFrame struct {
@@ -68,6 +90,9 @@ type source struct {
 	// (in its own section).
 	section  int
 	ifLabels []ifaceLabel
+
+	off  int64 // bytes consumed so far
+	mark int64 // where the record or block being read starts
 }
 
 const (
@@ -108,8 +133,8 @@ func openSource(r io.Reader) (*source, error) {
 }
 
 // next reads the next frame into f. At the end of the input it returns
-// io.EOF, or io.ErrUnexpectedEOF when the last record is cut short (which
-// Reader.Next takes as the end, as tshark shows the frames before it).
+// io.EOF, or io.ErrUnexpectedEOF when the last record is cut short (mark
+// then says where that record starts).
 func (s *source) next(f *rawFrame) error {
 	if s.ng {
 		return s.nextBlock(f)
@@ -141,6 +166,7 @@ func (s *source) read(n int) ([]byte, error) {
 			return nil, err
 		}
 		_, _ = s.br.Discard(n) // cannot fail: the bytes are buffered
+		s.off += int64(n)
 		return b, nil
 	}
 	// The buffer grows as the bytes arrive rather than to the length the
@@ -161,12 +187,15 @@ func (s *source) read(n int) ([]byte, error) {
 		}
 	}
 	s.big = b
+	s.off += int64(n)
 	return b, nil
 }
 
 // skip consumes n bytes without keeping them.
 func (s *source) skip(n int) error {
-	if _, err := s.br.Discard(n); err != nil {
+	m, err := s.br.Discard(n)
+	s.off += int64(m)
+	if err != nil {
 		if err == io.EOF {
 			return io.ErrUnexpectedEOF
 		}

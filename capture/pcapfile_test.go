@@ -88,6 +88,9 @@ type sourceCase struct {
 	file   []byte
 	frames []frame
 	err    string // "" for a clean end (io.EOF or a record cut short), else part of the error
+	// cut is where the record or block that the file ends in starts
+	// (0: the file ends between records).
+	cut int
 	// stricter marks a damaged file on which this reader stops with an
 	// error where gopacket's went on or ended quietly; laxer a file that
 	// tshark reads and gopacket's reader refuses.
@@ -135,13 +138,13 @@ func sourceCases() []sourceCase {
 			frames: []frame{pf(big1, unix(t0, 1), 100000, LinkTypeEthernet, 9), pf(big2, unix(t0, 2), 70000, LinkTypeEthernet, 9),
 				pf(d1, unix(t0, 3), 60, LinkTypeEthernet, 9)}},
 		{name: "pcap no records", file: pcapFile(lo, magicMicro, 65535, 1)},
-		{name: "pcap record header cut short",
+		{name: "pcap record header cut short", cut: len(micro),
 			file:   cat(micro, pcapRec(lo, t0, 0, d1, 60)[:10]),
 			frames: []frame{pf(d1, unix(t0, 123456000), 60, LinkTypeEthernet, 6)}},
-		{name: "pcap record data cut short",
+		{name: "pcap record data cut short", cut: len(micro),
 			file:   cat(micro, pcapRec(lo, t0, 0, d1, 60)[:40]),
 			frames: []frame{pf(d1, unix(t0, 123456000), 60, LinkTypeEthernet, 6)}},
-		{name: "pcap long record cut short",
+		{name: "pcap long record cut short", cut: 24,
 			file:   pcapFile(lo, magicNano, 262144, 1, pcapRec(lo, t0, 1, big1, 100000)[:70000]),
 			frames: nil},
 		{name: "pcap captured longer than original",
@@ -153,7 +156,7 @@ func sourceCases() []sourceCase {
 		{name: "pcap huge claimed length",
 			file: cat(pcapFile(lo, magicNano, 0xffffffff, 1), pcapRecHdr(lo, 0xfffffff0, 0xfffffff0), d1),
 			err:  "exceeds the maximum of 134217728", stricter: true},
-		{name: "pcap huge snap length, record cut short",
+		{name: "pcap huge snap length, record cut short", cut: 24,
 			file: cat(pcapFile(lo, magicNano, 0xffffffff, 1), pcapRecHdr(lo, 100<<20, 100<<20), d1)},
 
 		// pcapng.
@@ -231,16 +234,16 @@ func sourceCases() []sourceCase {
 			file:   cat(ngHead, epb(lo, 0, tsUS, big1, 100000), epb(lo, 0, tsUS, big2, 70000), epb(lo, 0, tsUS, d1, 60)),
 			frames: []frame{eth0(big1, 100000), eth0(big2, 70000), eth0(d1, 60)}},
 		{name: "pcapng section without packets", file: shb(lo)},
-		{name: "pcapng last block cut short",
+		{name: "pcapng last block cut short", cut: len(ngHead) + len(epb(lo, 0, tsUS, d1, 60)),
 			file: cat(ngHead, epb(lo, 0, tsUS, d1, 60), epb(lo, 0, tsUS, d2, 1)[:20]), frames: []frame{eth0(d1, 60)}},
-		{name: "pcapng last block cut in its trailing length",
+		{name: "pcapng last block cut in its trailing length", cut: len(ngHead) + len(epb(lo, 0, tsUS, d1, 60)),
 			file:   cat(ngHead, epb(lo, 0, tsUS, d1, 60), func() []byte { b := epb(lo, 0, tsUS, d2, 1); return b[:len(b)-2] }()),
 			frames: []frame{eth0(d1, 60)}},
-		{name: "pcapng long last block cut short",
+		{name: "pcapng long last block cut short", cut: len(ngHead) + len(epb(lo, 0, tsUS, d1, 60)),
 			file: cat(ngHead, epb(lo, 0, tsUS, d1, 60), epb(lo, 0, tsUS, big1, 100000)[:80000]), frames: []frame{eth0(d1, 60)}},
-		{name: "pcapng block header cut short",
+		{name: "pcapng block header cut short", cut: len(ngHead) + len(epb(lo, 0, tsUS, d1, 60)),
 			file: cat(ngHead, epb(lo, 0, tsUS, d1, 60), []byte{6, 0, 0}), frames: []frame{eth0(d1, 60)}},
-		{name: "pcapng section header cut short",
+		{name: "pcapng section header cut short", cut: len(ngHead) + len(epb(lo, 0, tsUS, d1, 60)),
 			file: cat(ngHead, epb(lo, 0, tsUS, d1, 60), shb(bo)[:14]), frames: []frame{eth0(d1, 60)}},
 		{name: "pcapng packet for an undescribed interface",
 			file: cat(ngHead, epb(lo, 1, tsUS, d1, 60)), err: "interface 1, but its section describes 1 interfaces"},
@@ -420,11 +423,14 @@ func TestSourceFixturesMatchPcapgo(t *testing.T) {
 	}
 }
 
-// A record cut short at the end of the file ends the capture cleanly:
-// Reader.Next returns the frames before it, then io.EOF.
-func TestReaderEndsAtCutRecord(t *testing.T) {
+// A record cut short at the end of the file ends the capture with a
+// *TruncatedError saying where that record starts, after the frames
+// before it (tshark shows them, then says the file "appears to have been
+// cut short in the middle of a packet"); a file that ends between records
+// ends with io.EOF.
+func TestReaderCutRecord(t *testing.T) {
 	for _, tc := range sourceCases() {
-		if tc.err != "" || len(tc.frames) == 0 {
+		if tc.err != "" {
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) {
@@ -434,17 +440,32 @@ func TestReaderEndsAtCutRecord(t *testing.T) {
 			}
 			n := 0
 			for {
-				_, err := r.Next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
+				_, err = r.Next()
 				if err != nil {
-					t.Fatal(err)
+					break
 				}
 				n++
 			}
 			if n != len(tc.frames) {
 				t.Errorf("%d frames, want %d", n, len(tc.frames))
+			}
+			if tc.cut == 0 {
+				if err != io.EOF {
+					t.Errorf("ended with %v, want io.EOF", err)
+				}
+				return
+			}
+			var te *TruncatedError
+			if !errors.As(err, &te) || !errors.Is(err, ErrTruncated) || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				t.Fatalf("ended with %v (%T), want a *TruncatedError", err, err)
+			}
+			want := fmt.Sprintf("cut short in the middle of a packet at byte %d", tc.cut)
+			if te.Offset != int64(tc.cut) || err.Error() != want {
+				t.Errorf("ended with %q (offset %d), want %q", err, te.Offset, want)
+			}
+			// It stays at the error.
+			if _, err2 := r.Next(); err2 == nil || err2.Error() != err.Error() {
+				t.Errorf("then %v, want %v again", err2, err)
 			}
 		})
 	}

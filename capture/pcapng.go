@@ -68,6 +68,7 @@ func (s *source) skipBlock(typ, total uint32) error {
 // nextBlock reads blocks up to the next packet.
 func (s *source) nextBlock(f *rawFrame) error {
 	for {
+		s.mark = s.off
 		h, err := s.peekHeader(8)
 		if err != nil {
 			return err

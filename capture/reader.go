@@ -59,7 +59,19 @@ type Packet struct {
 	DstPort    uint16
 	ToServer   bool  // the segment goes to the application port (or from the client)
 	PDUs       []PDU // complete application PDUs that end in this frame, in order (valid until Next)
-	FrameData  []byte
+	// Malformed: the application's PDU length could not be read where a
+	// PDU starts (tshark's length function threw: its varint runs past
+	// the bytes there, or the length is too small), after the PDUs. tshark
+	// drops the rest of the segment and marks the frame with
+	// "[Malformed Packet: MQTT]" after the PDUs' sections (Trailer,
+	// JSONTrailer); the Info column then ends in "[Malformed Packet]"
+	// (TCPInfo when there are no PDUs, InfoSuffix otherwise).
+	Malformed bool
+	FrameData []byte
+	// undissected is a PDU reassembled in this frame but given to no
+	// dissector (an out-of-order segment completed it): its reassembly
+	// is shown after the lower layers (Trailer, JSONTrailer).
+	undissected *PDU
 	// text holds the Frame section, then the link, IP and TCP sections
 	// (and Data for a payload that is not the application's).
 	text     [2]*textBuf
@@ -115,8 +127,26 @@ func (p *Packet) TCPInfo() string {
 	if !s.ok {
 		return ""
 	}
+	if s.appInfo != "" {
+		// Records named in the lower layers (TLS), after what the
+		// Info column holds before them.
+		return p.InfoPrefix() + s.appInfo
+	}
+	return p.tcpInfo()
+}
+
+// tcpInfo is TCPInfo without records named in the lower layers.
+func (p *Packet) tcpInfo() string {
+	s := &p.meta.tcp
 	b := appendInfoPrefix(nil, &s.a)
+	if p.Malformed && !s.pdus {
+		return string(append(b, malformedInfo...))
+	}
 	if s.startedMSP && !s.pdus {
+		// After analysis flags, tshark 4.0 puts two spaces before it.
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
 		return string(append(b, "[TCP segment of a reassembled PDU]"...))
 	}
 	calc := uint64(s.h.win)
@@ -124,24 +154,81 @@ func (p *Packet) TCPInfo() string {
 		calc <<= uint(s.winScale)
 	}
 	b = appendTCPSummary(b, &s.h, s.relSeq, s.relAck, calc, s.sackBase)
-	if s.continued && !s.pdus {
+	if s.continued {
 		b = append(b, " [TCP segment of a reassembled PDU]"...)
 	}
 	return string(b)
 }
 
-// InfoPrefix is what tshark's TCP analysis prepends to the Info column
-// ("[TCP Retransmission] "...), also in front of an application Info.
+// malformedInfo is what tshark's exception adds to the Info column.
+const malformedInfo = "[Malformed Packet]"
+
+// InfoSuffix is what follows the PDUs' Info in the Info column:
+// "[Malformed Packet]" when the frame is Malformed, else "".
+func (p *Packet) InfoSuffix() string {
+	if p.Malformed {
+		return malformedInfo
+	}
+	return ""
+}
+
+// Trailer returns the sections tshark prints after the PDUs' (after the
+// lower layers' when there are none): the "[N Reassembled TCP Segments
+// ...]" of a PDU that an out-of-order segment completed, which tshark
+// does not dissect, and the "[Malformed Packet: MQTT]" marker of a
+// Malformed frame.
+func (p *Packet) Trailer() []Section {
+	var out []Section
+	if p.undissected != nil {
+		out = append(out, p.undissected.Prelude...)
+	}
+	if p.Malformed {
+		out = append(out, Section{Lines: []string{
+			"[Malformed Packet: MQTT]",
+			"    [Expert Info (Error/Malformed): Malformed Packet (Exception occurred)]",
+			"        [Malformed Packet (Exception occurred)]",
+			"        [Severity level: Error]",
+			"        [Group: Malformed]",
+		}})
+	}
+	return out
+}
+
+// InfoPrefix is what the Info column holds before the PDUs' Info: what
+// tshark's TCP analysis prepends ("[TCP Previous segment not captured] "
+// ...), and when the segment starts with more bytes of a PDU that it does
+// not complete, the TCP summary and "[TCP segment of a reassembled PDU]";
+// then, as the MQTT dissector appends its Info to a column that is not
+// empty, ", ". It is "" for most frames.
 func (p *Packet) InfoPrefix() string {
-	if !p.meta.tcp.ok || p.meta.tcp.a.flags == 0 {
+	s := &p.meta.tcp
+	if !s.ok {
 		return ""
 	}
-	return string(appendInfoPrefix(nil, &p.meta.tcp.a))
+	if s.continued && s.pdus {
+		return p.tcpInfo() + ", "
+	}
+	if s.a.flags == 0 {
+		return ""
+	}
+	return string(append(appendInfoPrefix(nil, &s.a), ", "...))
+}
+
+// ListProtocol is the Protocol column of a frame whose PDUs give app
+// ("MQTT"): "TCP" when the segment starts with more bytes of a PDU that it
+// does not complete, as tshark then keeps the TCP layer's name for the
+// PDUs after them.
+func (p *Packet) ListProtocol(app string) string {
+	if s := &p.meta.tcp; s.ok && s.continued && s.pdus {
+		return "TCP"
+	}
+	return app
 }
 
 // Reader produces Packets from a capture file.
 type Reader struct {
 	src   *source
+	err   error // what ended the file
 	opt   Options
 	ports map[uint16]bool
 	f     rawFrame
@@ -155,6 +242,7 @@ type Reader struct {
 	layerTB textBuf
 	protos  []byte
 	res     segResult
+	tlsRes  segResult
 	an      analysis
 	pkt     Packet
 
@@ -186,15 +274,22 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 	return rd, nil
 }
 
-// Next returns the next frame, or io.EOF after the last one. The returned
-// Packet and its buffers are reused by the following call: nothing is
-// allocated per frame in the steady state, so copy what you keep.
+// Next returns the next frame, or io.EOF after the last one, or a
+// *TruncatedError (ErrTruncated) when the file ends inside a record. The
+// returned Packet and its buffers are reused by the following call:
+// nothing is allocated per frame in the steady state, so copy what you
+// keep.
 func (r *Reader) Next() (*Packet, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
 	f := &r.f
 	if err := r.src.next(f); err != nil {
 		if err == io.ErrUnexpectedEOF {
-			return nil, io.EOF
+			err = &TruncatedError{Offset: r.src.mark}
 		}
+		// The file cannot be read past an error: later calls return it.
+		r.err = err
 		return nil, err
 	}
 	r.num++
@@ -381,10 +476,11 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	}
 	// Like tshark (tcp_no_subdissector_on_error), out-of-order and
 	// spurious retransmitted segments are not given to the application.
-	skipApp := a.flags&(aOutOfOrder|aSpuriousRetransmission) != 0
-	if seglen > 0 && c.isMQTT && r.opt.PDULen != nil && !skipApp {
+	// They still take their place in a pending PDU (see deseg.feed).
+	noApp := a.flags&(aOutOfOrder|aSpuriousRetransmission) != 0
+	if seglen > 0 && c.isMQTT && r.opt.PDULen != nil {
 		prelude := func(frags []fragRef, total []byte) []Section { return preludeSections(frags, total) }
-		fwd.ds.feed(res, h.payload, h.seq, r.num, r.opt.PDULen, r.opt.MaxPDU, prelude)
+		fwd.ds.feed(res, h.payload, h.seq, r.num, noApp, r.opt.PDULen, r.opt.MaxPDU, prelude)
 	}
 
 	relSeq := h.seq - fwd.baseSeq
@@ -405,6 +501,10 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 		relSeq: relSeq, relAck: relAck, relNext: relNext, tsFirst: v.tsFirst, tsPrev: v.tsPrev,
 		winScale: fwd.winScale, sackBase: rev.baseSeq, irtt: c.irtt, finExpert: finExpert, tail: res.tail}
 
+	// TLS records name themselves in the packet list.
+	if seglen > 0 && c.tls != nil {
+		r.tlsRecords(p, c, fwd, h, aSide, noApp)
+	}
 	// Payload that is not the application's: tshark's data dissector.
 	if seglen > 0 && !c.isMQTT {
 		p.meta.data = true
@@ -428,6 +528,12 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 		} else {
 			plain = true
 		}
+	}
+	// A length that could not be read was in one of those calls.
+	if res.malformedReasm {
+		reasm = true
+	} else if res.malformed {
+		plain = true
 	}
 	if reasm {
 		r.protos = append(r.protos, ":mqtt"...)
@@ -468,6 +574,7 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 			if !fl.ds.pending {
 				fl.ds.buf, fl.ds.frags = nil, nil
 			}
+			fl.ds.held = nil
 			if len(fl.segs) == 0 {
 				fl.segs = nil
 			}
@@ -478,17 +585,48 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	}
 
 	// The Info column is made from the snapshot when asked for (TCPInfo).
-	p.meta.tcp.startedMSP, p.meta.tcp.continued, p.meta.tcp.pdus = res.startedMSP, res.continued, len(res.pdus) > 0
+	if c.tls == nil {
+		p.meta.tcp.startedMSP, p.meta.tcp.continued, p.meta.tcp.pdus = res.startedMSP, res.continued, len(res.pdus) > 0
+	}
 	p.Stream = c.index
 	p.SrcPort, p.DstPort = h.sport, h.dport
 	p.ToServer = toServer
 	p.PDUs = res.pdus
+	p.Malformed = res.malformed
+	p.undissected = res.undissected
 }
+
+// tlsRecords frames the TLS records of a segment on port 8883 and sets
+// the Protocol and Info columns from them (the details are unchanged).
+func (r *Reader) tlsRecords(p *Packet, c *conv, fwd *flow, h tcpHdr, aSide, noApp bool) {
+	res := &r.tlsRes
+	*res = segResult{tail: res.tail[:0], pdus: res.pdus[:0]}
+	fwd.ds.feed(res, h.payload, h.seq, r.num, noApp, tlsRecordLen, r.opt.MaxPDU, noPrelude)
+	s := &p.meta.tcp
+	s.startedMSP, s.continued, s.pdus = res.startedMSP, res.continued, len(res.pdus) > 0
+	if len(res.pdus) == 0 {
+		return
+	}
+	side := 0
+	if !aSide {
+		side = 1
+	}
+	proto, names := c.tls.records(res.pdus, side)
+	s.appInfo = tlsInfo(names)
+	p.Protocol = proto
+	if s.continued {
+		p.Protocol = "TCP"
+	}
+}
+
+func noPrelude([]fragRef, []byte) []Section { return nil }
 
 // decideApp marks a conversation as the application's from its ports.
 func (r *Reader) decideApp(c *conv, sp, dp uint16) {
 	if r.ports[sp] || r.ports[dp] {
 		c.isMQTT, c.decided = true, true
+	} else if sp == tlsPort || dp == tlsPort {
+		c.tls = &tlsConv{}
 	}
 	if r.opt.Heuristic == nil {
 		c.decided = true
@@ -512,16 +650,18 @@ func (r *Reader) heuristic(c *conv, h tcpHdr, aSide bool) {
 func preludeSections(frags []fragRef, total []byte) []Section {
 	var t textBuf
 	t.section()
-	t.line(0).c('[').i(len(frags)).s(" Reassembled TCP Segments (").i(len(total)).s(" bytes): ")
-	// The label is limited like a proto_item label (ITEM_LABEL_LENGTH).
-	start := len(t.b)
+	t.line(0)
+	// The label, from after the '[', is limited like a proto_item label
+	// (ITEM_LABEL_LENGTH).
+	bracket := len(t.b)
+	t.c('[').i(len(frags)).s(" Reassembled TCP Segments (").i(len(total)).s(" bytes): ")
 	for i, fr := range frags {
 		if i > 0 {
 			t.s(", ")
 		}
 		t.c('#').i(fr.frame).c('(').i(fr.n).c(')')
 	}
-	t.b = truncLabel(t.b, start-1)
+	t.b = truncLabel(t.b, bracket)
 	t.c(']')
 	off := 0
 	for _, fr := range frags {
@@ -540,8 +680,8 @@ func preludeSections(frags []fragRef, total []byte) []Section {
 	return t.finish(nil)
 }
 
-// truncLabel limits a label (starting after its leading '[' at labelStart)
-// to tshark's 240-byte item label buffer.
+// truncLabel limits a label, which starts after the '[' at b[labelStart],
+// to tshark's 240-byte item label buffer: 239 bytes and its NUL.
 func truncLabel(b []byte, labelStart int) []byte {
 	const maxLabel = 239
 	if len(b)-labelStart-1 <= maxLabel {

@@ -107,7 +107,8 @@ type conv struct {
 	synSet       bool
 	irtt         time.Duration
 	isMQTT       bool
-	decided      bool // isMQTT decided (ports or heuristic)
+	decided      bool     // isMQTT decided (ports or heuristic)
+	tls          *tlsConv // MQTT over TLS (port 8883), named in the packet list
 	key          convKey
 }
 

@@ -33,6 +33,15 @@ func Capture(w io.Writer, r io.Reader, opt Options) (Stats, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if errors.Is(err, capture.ErrTruncated) {
+			// tshark shows the frames before the cut and closes its
+			// JSON, then reports the file cut short.
+			if ferr := out.finish(); ferr != nil {
+				return st, ferr
+			}
+			bw.Flush()
+			return st, err
+		}
 		if err != nil {
 			bw.Flush()
 			return st, err
@@ -63,10 +72,14 @@ func Capture(w io.Writer, r io.Reader, opt Options) (Stats, error) {
 				// tshark stops the frame when the JSON dissector throws:
 				// the PDUs after this one are not shown.
 				if d.EndsFrame() {
+					p.Malformed = false // nothing after it is shown
 					break
 				}
 			}
 			st.PDUs += len(ds)
+		}
+		if p.Malformed {
+			st.Malformed++
 		}
 		if err := out.capturePacket(p, ds); err != nil {
 			return st, err

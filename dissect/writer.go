@@ -73,6 +73,9 @@ func (o *packetWriter) capturePacket(p *capture.Packet, ds []*output.Dissection)
 			}
 			o.pretty(d)
 		}
+		for _, s := range p.Trailer() {
+			o.section(s)
+		}
 	case !o.opt.HexPane:
 		// tshark 4.0 prints the packet list only without -V, -O and -x;
 		// --pretty puts the JSON payloads beneath their line.
@@ -160,7 +163,7 @@ func (o *packetWriter) listLine(p *capture.Packet, ds []*output.Dissection) erro
 	if len(ds) == 0 {
 		info = p.TCPInfo()
 	} else {
-		proto = output.FrameProtocol(ds)
+		proto = p.ListProtocol(output.FrameProtocol(ds))
 		var b strings.Builder
 		b.WriteString(p.InfoPrefix())
 		for i, d := range ds {
@@ -169,6 +172,7 @@ func (o *packetWriter) listLine(p *capture.Packet, ds []*output.Dissection) erro
 			}
 			b.WriteString(output.Info(d))
 		}
+		b.WriteString(p.InfoSuffix())
 		info = b.String()
 	}
 	// Without a PDU, TCPInfo already starts with the analysis prefix. The
@@ -206,6 +210,7 @@ func (o *packetWriter) jsonFrame(p *capture.Packet, ds []*output.Dissection) err
 		}
 		layers.Members = append(layers.Members, output.JSONLayers(d, o.opt.Prefs)...)
 	}
+	layers.Members = append(layers.Members, p.JSONTrailer()...)
 	return o.jsonPacket("packets-"+p.Time.Local().Format(time.DateOnly), layers)
 }
 
