@@ -27,7 +27,9 @@ func newRunOutput(c *cli.Context, s *connSettings) (*runOutput, error) {
 	if s.pcapFile != "" {
 		f, err := os.Create(s.pcapFile)
 		if err != nil {
-			return nil, fmt.Errorf("--write: %w", err)
+			// A path that cannot be written is a bad flag value, as in
+			// broker and proxy.
+			return nil, usageError("--%s %s: %v", flagWrite, s.pcapFile, pathReason(err))
 		}
 		w, err := pcapout.NewWriter(f)
 		if err != nil {

@@ -250,6 +250,11 @@ func TestTapCommandUsage(t *testing.T) {
 		// --write names itself, and is checked before anything listens.
 		{[]string{"broker", "--listen", "127.0.0.1:0", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
 		{[]string{"proxy", "--listen", "127.0.0.1:0", "-u", "127.0.0.1:1", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
+		// pub, sub and connect say the same, before connecting (port 1 is
+		// closed: reaching it would exit 3).
+		{[]string{"pub", "-p", "1", "-t", "a", "-m", "b", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
+		{[]string{"sub", "-p", "1", "-t", "a", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
+		{[]string{"connect", "-p", "1", "--write", "/nonexistent/x.pcap"}, "mqtap: --write /nonexistent/x.pcap: no such file or directory\n"},
 	} {
 		var out, errOut bytes.Buffer
 		code := commands.Run(append([]string{"mqtap"}, tt.args...), commands.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, commands.BuildInfo{})
