@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -16,7 +17,9 @@ import (
 type decodeInput struct {
 	arg  int    // 1-based position among the arguments
 	name string // file name, "stdin", or "" for hex typed as an argument
-	text []byte // hex-dump text (nil for captures)
+	// hex is the text of a hex dump: the argument itself, or a file or
+	// stdin, read as it is decoded.
+	hex io.Reader
 	// capture is an open pcap/pcapng stream.
 	capture io.Reader
 	closer  io.Closer
@@ -41,40 +44,45 @@ func isCaptureMagic(b []byte) bool {
 }
 
 // classifyInputs decides for each argument whether it is a file, stdin or
-// hex, and opens it. A capture stays a stream, read as it is decoded.
+// hex, and opens it. Files and stdin stay streams, read as they are
+// decoded. A file that cannot be used is bad input to decode (exit 7),
+// like bad hex.
 func classifyInputs(args []string, stdin io.Reader, base64 bool) ([]decodeInput, error) {
 	var out []decodeInput
+	fail := func(err error) ([]decodeInput, error) {
+		for _, in := range out {
+			if in.closer != nil {
+				in.closer.Close()
+			}
+		}
+		return nil, err
+	}
 	for i, a := range args {
 		in := decodeInput{arg: i + 1, base64: base64}
+		st, statErr := os.Stat(a)
 		switch {
 		case a == "-":
 			in.name = "stdin"
-			if err := in.open(stdin); err != nil {
-				return nil, err
-			}
-		case fileExists(a):
+			in.open(stdin)
+		case statErr == nil && st.IsDir():
+			return fail(exitf(ExitDecode, "%s: is a directory, not a capture or a hex dump", a))
+		case statErr == nil:
 			f, err := os.Open(a)
 			if err != nil {
-				return nil, exitf(ExitDecode, "%v", err)
+				return fail(exitf(ExitDecode, "%v", err))
 			}
 			in.name, in.closer = a, f
-			if err := in.open(f); err != nil {
-				f.Close()
-				return nil, err
-			}
+			in.open(f)
+		case looksLikePath(a) && errors.Is(statErr, fs.ErrNotExist):
+			return fail(exitf(ExitDecode, "open %s: no such file (and not hex)", a))
 		case looksLikePath(a):
-			return nil, exitf(ExitDecode, "open %s: no such file (and not hex)", a)
+			return fail(exitf(ExitDecode, "%v", statErr))
 		default:
-			in.text = []byte(a)
+			in.hex = strings.NewReader(a)
 		}
 		out = append(out, in)
 	}
 	return out, nil
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
 }
 
 // looksLikePath tells a mistyped file name from hex: hex never has a path
@@ -94,24 +102,15 @@ func looksLikePath(s string) bool {
 	return false
 }
 
-// open peeks at a stream: a capture is kept as a stream, anything else is
-// read whole as hex-dump text.
-func (in *decodeInput) open(r io.Reader) error {
+// open looks at the start of a stream: a capture or hex-dump text, both
+// read as they are decoded. A read error shows when the stream is decoded.
+func (in *decodeInput) open(r io.Reader) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := br.Peek(4)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return exitf(ExitDecode, "read %s: %v", in.name, err)
-	}
-	if isCaptureMagic(head) {
+	if head, _ := br.Peek(4); isCaptureMagic(head) {
 		in.capture = br
-		return nil
+		return
 	}
-	text, err := io.ReadAll(br)
-	if err != nil {
-		return exitf(ExitDecode, "read %s: %v", in.name, err)
-	}
-	in.text = text
-	return nil
+	in.hex = br
 }
 
 // runInputs decodes the inputs in order. Consecutive hex inputs form one
@@ -119,16 +118,6 @@ func (in *decodeInput) open(r io.Reader) error {
 // version for the packets in the next.
 func runInputs(w io.Writer, inputs []decodeInput, opt dissect.Options) (dissect.Stats, error) {
 	var total dissect.Stats
-	var pending []byte
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		st, err := dissect.Bytes(w, pending, opt)
-		add(&total, st)
-		pending = nil
-		return err
-	}
 	defer func() {
 		for _, in := range inputs {
 			if in.closer != nil {
@@ -136,6 +125,16 @@ func runInputs(w io.Writer, inputs []decodeInput, opt dissect.Options) (dissect.
 			}
 		}
 	}()
+	var run hexStream // the run of hex inputs being decoded
+	flush := func() error {
+		if run == nil {
+			return nil
+		}
+		st, err := run.Close()
+		add(&total, st)
+		run = nil
+		return err
+	}
 	for _, in := range inputs {
 		if in.capture != nil {
 			if err := flush(); err != nil {
@@ -148,31 +147,85 @@ func runInputs(w io.Writer, inputs []decodeInput, opt dissect.Options) (dissect.
 			}
 			continue
 		}
-		data, err := parseHexInput(in)
-		if err != nil {
+		if run == nil {
+			run = newHexStream(w, opt)
+		}
+		if err := decodeHex(run, in); err != nil {
+			// What was decoded before the bad line is shown.
+			run.Flush()
 			return total, err
 		}
-		pending = append(pending, data...)
 	}
 	return total, flush()
 }
 
-func parseHexInput(in decodeInput) ([]byte, error) {
-	var blocks []hexdump.Block
+// decodeHex decodes one hex input into the run's stream. An error writing
+// the output is not the input's fault, and is returned as it is.
+func decodeHex(run io.Writer, in decodeInput) error {
+	out := &outputWriter{w: run}
 	var err error
 	if in.base64 {
-		blocks, err = hexdump.ParseBase64(in.text)
+		err = hexdump.DecodeBase64(out, in.hex)
 	} else {
-		_, blocks, err = hexdump.Parse(in.text)
+		_, err = hexdump.Decode(out, in.hex)
 	}
-	if err != nil {
-		return nil, exitf(ExitDecode, "%s: %v", describeInput(in), err)
+	switch {
+	case err == nil:
+		return nil
+	case out.err != nil:
+		return out.err
+	case errors.Is(err, hexdump.ErrBinary):
+		return exitf(ExitDecode, "%s: neither a pcap/pcapng capture nor a hex dump (binary data; for raw MQTT bytes, pipe them through xxd -p)", describeInput(in))
 	}
-	var data []byte
-	for _, b := range blocks {
-		data = append(data, b.Data...)
+	return exitf(ExitDecode, "%s: %v", describeInput(in), err)
+}
+
+// outputWriter remembers an error of the writer it passes bytes to.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
 	}
-	return data, nil
+	return n, err
+}
+
+// hexStream takes the MQTT bytes of a run of hex inputs and dissects them
+// as dissect.Bytes does. Close ends the run; Flush, when the input turned
+// out bad, writes out the packets dissected so far and leaves the rest.
+type hexStream interface {
+	io.Writer
+	Close() (dissect.Stats, error)
+	Flush() error
+}
+
+func newHexStream(w io.Writer, opt dissect.Options) hexStream {
+	return &bufferedHex{w: w, opt: opt}
+}
+
+// bufferedHex gathers the decoded bytes for dissect.Bytes, which wants
+// them whole: the hex text streams, the bytes it holds (a quarter of an
+// xxd dump's size) are kept until the run ends.
+type bufferedHex struct {
+	w   io.Writer
+	opt dissect.Options
+	buf bytes.Buffer
+}
+
+func (b *bufferedHex) Write(p []byte) (int, error) { return b.buf.Write(p) }
+
+// Flush writes nothing: no packet is dissected before the run ends.
+func (b *bufferedHex) Flush() error { return nil }
+
+func (b *bufferedHex) Close() (dissect.Stats, error) {
+	if b.buf.Len() == 0 {
+		return dissect.Stats{}, nil
+	}
+	return dissect.Bytes(b.w, b.buf.Bytes(), b.opt)
 }
 
 func add(t *dissect.Stats, s dissect.Stats) {

@@ -1,111 +1,105 @@
 package hexdump
 
-import (
-	"encoding/base64"
-	"fmt"
-)
+import "fmt"
 
-// ParseBase64 decodes base64 input in the standard or URL-safe alphabet,
-// padded or not, ignoring whitespace (so wrapped MIME or PEM-style lines
-// work). It gives one Block.
-func ParseBase64(text []byte) ([]Block, error) {
-	return parseBase64(normalize(text))
-}
-
-func parseBase64(text []byte) ([]Block, error) {
-	chars := make([]byte, 0, len(text))
-	first, std, url, pad := -1, -1, -1, -1 // positions in text
-	for i, c := range text {
+// parseBase64 decodes base64 in the standard or URL-safe alphabet, padded
+// or not, ignoring whitespace, four characters at a time as they are read.
+func parseBase64(w *window, e *emitter) error {
+	var quad [4]byte
+	nq, chars := 0, 0
+	std, url := false, false
+	pads := 0
+	pad := token{start: -1} // the first "="
+	padEnd := -1            // the end of the word it is in
+	var last token          // the last word
+	lastEnd, inWord := -1, false
+	for i := w.off; e.err == nil && w.has(i); i++ {
+		c := w.at(i)
+		if i-w.off >= releaseEvery {
+			w.keep(&pad, i)
+			w.releaseIn(&last, i)
+		}
+		if isWhite(c) {
+			if inWord {
+				inWord, lastEnd = false, i
+				if pad.start >= 0 && padEnd < 0 {
+					padEnd = i
+				}
+			}
+			continue
+		}
+		if !inWord {
+			inWord, last = true, token{start: i}
+		}
 		switch {
-		case isWhite(c):
-			continue
 		case c == '=':
-			if pad < 0 {
-				pad = i
+			if pad.start < 0 {
+				pad = token{start: i}
 			}
+			pads++
 			continue
-		case pad >= 0:
-			return nil, errorAt(text, i, i+1, "base64", `data after "=" padding`)
+		case pad.start >= 0:
+			return e.fail(w.errorAt(i, i+1, "base64", `data after "=" padding`))
 		case c == '+' || c == '/':
-			if url >= 0 {
-				return nil, errorAt(text, i, i+1, "base64", "mixes the standard (+/) and URL-safe (-_) alphabets")
+			if url {
+				return e.fail(w.errorAt(i, i+1, "base64", "mixes the standard (+/) and URL-safe (-_) alphabets"))
 			}
-			if std < 0 {
-				std = i
-			}
+			std = true
 		case c == '-' || c == '_':
-			if std >= 0 {
-				return nil, errorAt(text, i, i+1, "base64", "mixes the standard (+/) and URL-safe (-_) alphabets")
+			if std {
+				return e.fail(w.errorAt(i, i+1, "base64", "mixes the standard (+/) and URL-safe (-_) alphabets"))
 			}
-			if url < 0 {
-				url = i
-			}
+			url = true
 		case !isAlnum(c):
-			return nil, errorAt(text, i, i+1, "base64", "not a base64 character")
+			return e.fail(w.errorAt(i, i+1, "base64", "not a base64 character"))
 		}
-		if first < 0 {
-			first = i
+		e.ensureAt(w, i)
+		quad[nq] = base64Value(c)
+		if nq++; nq == 4 {
+			e.bytes([]byte{quad[0]<<2 | quad[1]>>4, quad[1]<<4 | quad[2]>>2, quad[2]<<6 | quad[3]})
+			nq = 0
 		}
-		chars = append(chars, c)
+		chars++
 	}
-	if len(chars) == 0 {
-		return nil, ErrEmpty
+	if e.err != nil || w.failure() != nil || chars == 0 {
+		return e.err
 	}
-	last := lastToken(text)
-	if len(chars)%4 == 1 {
-		msg := fmt.Sprintf("%d base64 characters cannot encode whole bytes: one is missing or extra", len(chars))
-		return nil, errorAt(text, last, tokenEndAll(text, last), "base64", msg)
-	}
-	if pad >= 0 {
-		pads := countPadding(text[pad:])
-		if pads > 2 || (len(chars)+pads)%4 != 0 {
-			return nil, errorAt(text, pad, tokenEndAll(text, pad), "base64", `wrong amount of "=" padding`)
+	if inWord {
+		lastEnd = w.off + w.size()
+		if pad.start >= 0 && padEnd < 0 {
+			padEnd = lastEnd
 		}
 	}
-	enc := base64.RawStdEncoding
-	if url >= 0 {
-		enc = base64.RawURLEncoding
+	if chars%4 == 1 {
+		msg := fmt.Sprintf("%d base64 characters cannot encode whole bytes: one is missing or extra", chars)
+		return e.fail(w.tokenError(&last, lastEnd, "base64", msg))
 	}
-	data := make([]byte, enc.DecodedLen(len(chars)))
-	n, err := enc.Decode(data, chars)
-	if err != nil {
-		// The alphabet and length were checked above; keep the decoder's
-		// word rather than guessing if it still objects.
-		return nil, errorAt(text, first, tokenEndAll(text, first), "base64", err.Error())
+	if pad.start >= 0 && (pads > 2 || (chars+pads)%4 != 0) {
+		return e.fail(w.tokenError(&pad, padEnd, "base64", `wrong amount of "=" padding`))
 	}
-	line, _ := position(text, first)
-	return []Block{{Data: data[:n], Line: line}}, nil
+	switch nq {
+	case 2:
+		e.byte(quad[0]<<2 | quad[1]>>4)
+	case 3:
+		e.bytes([]byte{quad[0]<<2 | quad[1]>>4, quad[1]<<4 | quad[2]>>2})
+	}
+	return e.err
 }
 
-func countPadding(t []byte) int {
-	n := 0
-	for _, c := range t {
-		if c == '=' {
-			n++
-		}
+// base64Value is the value of a character of either alphabet; mixing them
+// is refused before.
+func base64Value(c byte) byte {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return c - 'A'
+	case 'a' <= c && c <= 'z':
+		return c - 'a' + 26
+	case '0' <= c && c <= '9':
+		return c - '0' + 52
+	case c == '+' || c == '-':
+		return 62
 	}
-	return n
-}
-
-// lastToken returns the start of the last whitespace-separated word of text.
-func lastToken(text []byte) int {
-	end := len(text)
-	for end > 0 && isWhite(text[end-1]) {
-		end--
-	}
-	start := end
-	for start > 0 && !isWhite(text[start-1]) {
-		start--
-	}
-	return start
-}
-
-// tokenEndAll is tokenEnd that also stops at line ends.
-func tokenEndAll(text []byte, i int) int {
-	for i < len(text) && !isWhite(text[i]) {
-		i++
-	}
-	return i
+	return 63
 }
 
 // looksBase64 decides whether input without hex structure is base64. Plain
@@ -113,7 +107,7 @@ func tokenEndAll(text []byte, i int) int {
 // evidence than the alphabet: every line is one word, and the text has
 // padding or enough letters beyond a-f to rule out a slip of the keyboard.
 // Dash-separated hex (10-0c-zz) is left to the hex parser.
-func looksBase64(text []byte) bool {
+func looksBase64(text []byte, complete bool) bool {
 	n, nonHex, padding := 0, 0, false
 	sc := lineScanner{rest: text}
 	for ln, ok := sc.next(); ok; ln, ok = sc.next() {
@@ -142,7 +136,7 @@ func looksBase64(text []byte) bool {
 			n++
 		}
 	}
-	if n%4 == 1 {
+	if complete && n%4 == 1 {
 		return false
 	}
 	return padding && n >= 2 || n >= 8 && nonHex >= max(2, n/16)

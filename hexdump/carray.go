@@ -3,6 +3,7 @@ package hexdump
 import (
 	"bytes"
 	"fmt"
+	"unicode/utf8"
 )
 
 // parseCArray decodes C and Go array literals: `unsigned char pkt[] = {
@@ -10,110 +11,111 @@ import (
 // []byte{0x10, 12, 'M'}. Elements follow C: 0x hex, decimal, octal with a
 // leading 0, and character literals. Each brace pair is one Block, so a file
 // of several packet arrays gives several; text outside the braces (the
-// declarations, xxd's `_len` line) is skipped.
-func parseCArray(text []byte) ([]Block, error) {
-	var blocks []Block
-	for i := 0; ; {
-		open := indexOutsideComments(text, i, '{')
-		if open < 0 {
-			break
-		}
-		data, next, err := parseBraces(text, open)
-		if err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			line, _ := position(text, open)
-			blocks = append(blocks, Block{Data: data, Line: line})
-		}
-		i = next
-	}
-	return blocks, nil
-}
-
-// indexOutsideComments finds c at or after text[i], skipping C comments
+// declarations, xxd's `_len` line) is skipped, and so are C comments
 // (Wireshark puts /* Frame (105 bytes) */ before each array).
-func indexOutsideComments(text []byte, i int, c byte) int {
-	for i < len(text) {
-		if j := skipComment(text, i); j != i {
+func parseCArray(w *window, e *emitter) error {
+	for i := w.off; e.err == nil && w.has(i); {
+		if i-w.off >= releaseEvery {
+			w.release(i)
+		}
+		if j := skipComment(w, i); j != i {
 			i = j
 			continue
 		}
-		if text[i] == c {
-			return i
+		if w.at(i) != '{' {
+			i++
+			continue
 		}
-		i++
+		var err error
+		if i, err = emitBraces(w, e, i); err != nil {
+			return e.fail(err)
+		}
 	}
-	return -1
+	return e.err
 }
 
-// skipComment returns the index after a // or /* */ comment starting at
-// text[i], or i when none starts there. An unclosed /* runs to the end.
-func skipComment(text []byte, i int) int {
-	if i+1 >= len(text) || text[i] != '/' {
+// skipComment returns the offset after a // or /* */ comment starting at
+// i, or i when none starts there. An unclosed /* runs to the end. A long
+// comment is released as it is read.
+func skipComment(w *window, i int) int {
+	if !w.has(i+1) || w.at(i) != '/' {
 		return i
 	}
-	switch text[i+1] {
+	switch w.at(i + 1) {
 	case '/':
-		if j := bytes.IndexByte(text[i:], '\n'); j >= 0 {
-			return i + j
+		j := i + 2
+		for ; w.has(j) && w.at(j) != '\n'; j++ {
+			if j-w.off >= releaseEvery {
+				w.release(j)
+			}
 		}
-		return len(text)
+		return j
 	case '*':
-		if j := bytes.Index(text[i+2:], []byte("*/")); j >= 0 {
-			return i + 2 + j + 2
+		j := i + 2
+		for ; w.has(j+1) && (w.at(j) != '*' || w.at(j+1) != '/'); j++ {
+			if j-w.off >= releaseEvery {
+				w.release(j)
+			}
 		}
-		return len(text)
+		if w.has(j + 1) {
+			return j + 2
+		}
+		return w.off + w.size()
 	}
 	return i
 }
 
-// parseBraces decodes the elements between the brace at text[open] and its
-// closing brace, and returns the index after it.
-func parseBraces(text []byte, open int) ([]byte, int, error) {
-	// Guess the size from the text up to the next '}', at about five
-	// characters an element ("0x10, "), not from the rest of the input:
-	// a file may hold many arrays.
-	size := len(text) - open
-	if k := bytes.IndexByte(text[open:], '}'); k >= 0 {
-		size = k
-	}
-	data := make([]byte, 0, size/5)
-	for i := open + 1; i < len(text); {
-		if j := skipComment(text, i); j != i {
+// emitBraces decodes the elements between the brace at open and its
+// closing brace, as one block, and returns the offset after it.
+func emitBraces(w *window, e *emitter, open int) (int, error) {
+	e.begin(blockStart{line: w.pos(open).line})
+	tok := token{start: open}
+	for i := open + 1; e.err == nil && w.has(i); {
+		if i-w.off >= releaseEvery {
+			w.releaseIn(&tok, i)
+		}
+		if j := skipComment(w, i); j != i {
 			i = j
 			continue
 		}
-		c := text[i]
+		c := w.at(i)
 		switch {
 		case isWhite(c) || c == ',':
 			i++
 		case c == '}':
-			return data, i + 1, nil
+			return i + 1, nil
 		case c == '{':
-			return nil, 0, errorAt(text, i, i+1, "array", "nested braces are not supported")
+			return 0, w.errorAt(i, i+1, "array", "nested braces are not supported")
 		case c == '\'':
-			var end int
-			var msg string
-			if data, end, msg = appendCharLiteral(data, text, i); msg != "" {
-				return nil, 0, errorAt(text, i, charLiteralEnd(text, i, end), "number", msg)
+			var tmp [utf8.UTFMax]byte
+			out, end, msg := appendCharLiteral(tmp[:0], w.slice(i, i+charLiteralMax), 0)
+			if msg != "" {
+				return 0, w.errorAt(i, charLiteralEnd(w, i, i+end), "number", msg)
 			}
-			i = end
+			e.bytes(out)
+			i += end
 		default:
 			end := i
-			for end < len(text) && !endsElement(text[end]) {
+			for w.has(end) && !endsElement(w.at(end)) {
 				end++
 			}
-			v, msg := parseCNumber(text[i:end])
+			v, msg := parseCNumber(w.slice(i, end))
 			if msg != "" {
-				return nil, 0, errorAt(text, i, end, "number", msg)
+				return 0, w.errorAt(i, end, "number", msg)
 			}
-			data = append(data, v)
+			e.byte(v)
 			i = end
 		}
 	}
-	return nil, 0, errorAt(text, open, open+1, "array", `no closing "}"`)
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, w.tokenError(&tok, open+1, "array", `no closing "}"`)
 }
+
+// charLiteralMax is the longest character literal: a quote, an escape and
+// a quote.
+const charLiteralMax = escapeMax + 2
 
 // appendCharLiteral decodes a C character literal such as 'M' or '\x10'.
 func appendCharLiteral(dst, text []byte, i int) ([]byte, int, string) {
@@ -181,13 +183,13 @@ func endsElement(c byte) bool {
 	return isWhite(c) || c == ',' || c == '{' || c == '}' || c == '/'
 }
 
-// charLiteralEnd extends a bad character literal that starts at text[i] to
-// its closing quote on the same line, so the error shows all of it.
-func charLiteralEnd(text []byte, i, end int) int {
-	for j := i + 1; j < len(text) && text[j] != '\n'; j++ {
-		if text[j] == '\'' {
+// charLiteralEnd extends a bad character literal that starts at i to its
+// closing quote on the same line, so the error shows all of it.
+func charLiteralEnd(w *window, i, end int) int {
+	for j := i + 1; w.has(j) && w.at(j) != '\n'; j++ {
+		if w.at(j) == '\'' {
 			return j + 1
 		}
 	}
-	return min(end, len(text))
+	return min(end, w.off+w.size())
 }

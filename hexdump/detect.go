@@ -1,10 +1,14 @@
 package hexdump
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
-// detect picks the style of text from its shape, cheapest and most specific
-// signals first. It returns "" when there is nothing but whitespace.
-func detect(text []byte) Style {
+// detect picks the style of text, the input or a prefix of it (complete
+// says which), from its shape, cheapest and most specific signals first. It
+// returns "" when there is nothing but whitespace.
+func detect(text []byte, complete bool) Style {
 	sc := lineScanner{rest: text}
 	var first line
 	for {
@@ -26,7 +30,7 @@ func detect(text []byte) Style {
 	if s := offsetStyle(first.text); s != "" {
 		return s
 	}
-	return freeFormStyle(text)
+	return freeFormStyle(text, complete)
 }
 
 // hasTcpdumpOffset reports whether some line starts with a tcpdump offset,
@@ -103,7 +107,7 @@ func allZero(t []byte) bool {
 }
 
 // freeFormStyle classifies input without offsets.
-func freeFormStyle(text []byte) Style {
+func freeFormStyle(text []byte, complete bool) Style {
 	// A brace before any quote or backslash opens a C array, even when its
 	// elements are character literals like '\x10'; a string literal may
 	// contain braces itself.
@@ -121,7 +125,7 @@ func freeFormStyle(text []byte) Style {
 	if onlyHexWords(text) {
 		return StylePlain // parseHexWords tells plain from spaced
 	}
-	if looksBase64(text) {
+	if looksBase64(completeLines(text, complete), complete) {
 		return StyleBase64
 	}
 	return StylePlain // parseHexWords names the bad token
@@ -177,4 +181,40 @@ func startsWithQuote(text []byte) bool {
 		t = t[1:]
 	}
 	return len(t) > 0 && (t[0] == '"' || t[0] == '\'')
+}
+
+// checkText refuses input that is not text: a binary file handed to
+// decode, which would otherwise fail on some odd token deep inside. No dump
+// tool writes a NUL, and few control characters or invalid UTF-8 sequences
+// survive in a paste; random bytes are more than half made of them.
+func checkText(head []byte, complete bool) error {
+	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
+		return ErrUTF16
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return ErrBinary
+	}
+	odd := 0
+	for i := 0; i < len(head); {
+		c := head[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && !isWhite(c) && c != 0x1a && c != 0x1b || c == 0x7f {
+				odd++ // control characters but ESC (colour) and ^Z (DOS end of file)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if !complete && !utf8.FullRune(head[i:]) {
+				break // cut by the end of the prefix
+			}
+			odd++
+		}
+		i += max(n, 1)
+	}
+	if odd > 0 && odd*8 >= len(head) {
+		return ErrBinary
+	}
+	return nil
 }

@@ -10,9 +10,18 @@ import (
 // whitespace, or only empty arrays, empty strings or offsets without data.
 var ErrEmpty = errors.New("empty input: no bytes to decode")
 
-// ErrNoPayload is returned for tcpdump output in which no packet carries a
-// TCP payload (only handshakes and bare ACKs, or no TCP at all).
-var ErrNoPayload = errors.New("no TCP payload in any packet of the tcpdump output")
+// ErrNoPayload is returned for tcpdump output, or a dump of whole frames,
+// in which no packet carries a TCP payload (only handshakes and bare ACKs,
+// or no TCP at all).
+var ErrNoPayload = errors.New("no TCP payload in any packet of the dump")
+
+// ErrBinary is returned for input that is not text at all: a binary file,
+// such as raw packet bytes or a file that is neither a capture nor a dump.
+var ErrBinary = errors.New("binary data, not a hex dump")
+
+// ErrUTF16 is returned for UTF-16 text (Windows PowerShell's ">" writes it);
+// dumps are read as ASCII or UTF-8.
+var ErrUTF16 = errors.New("UTF-16 text: save the dump as UTF-8 or ASCII")
 
 // SyntaxError names the offending token and where it is.
 type SyntaxError struct {
@@ -45,13 +54,6 @@ func (e *PacketError) Error() string {
 // maxToken bounds the token quoted in an error: a plain hex line can be
 // thousands of characters, and the message must stay on one readable line.
 const maxToken = 32
-
-// errorAt builds a SyntaxError for text[start:end], where text is the whole
-// input and start is a byte index into it.
-func errorAt(text []byte, start, end int, kind, msg string) *SyntaxError {
-	line, col := position(text, start)
-	return &SyntaxError{Line: line, Col: col, Token: shorten(text[start:end]), Msg: msg, Kind: kind}
-}
 
 // errorInLine builds a SyntaxError for ln.text[start:end].
 func errorInLine(ln line, start, end int, kind, msg string) *SyntaxError {

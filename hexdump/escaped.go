@@ -1,6 +1,9 @@
 package hexdump
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // parseEscaped decodes escaped strings: bare \x10\x0c, C or Go string
 // literals ("\x10\x0cMQTT", Wireshark's Copy as Escaped String, Go's %q) and
@@ -8,49 +11,39 @@ import "bytes"
 // character stands for itself; adjacent literals join, as in C and Python.
 // Outside quotes only escapes are allowed, so stray words are reported
 // rather than read as bytes.
-func parseEscaped(text []byte) ([]Block, error) {
-	data := make([]byte, 0, len(text)/2)
-	first := -1
-	for i := skipDeclaration(text); i < len(text); {
-		c := text[i]
+func parseEscaped(w *window, e *emitter) error {
+	i := w.off + skipDeclaration(w.slice(w.off, w.off+detectLimit))
+	for e.err == nil && w.has(i) {
+		if i-w.off >= releaseEvery {
+			w.release(i)
+		}
+		c := w.at(i)
 		switch {
 		case isWhite(c) || c == '+' || c == ',' || c == ';' || c == '(' || c == ')':
 			i++
-		case c == '\\' && continuesLine(text, i):
-			i = skipSpace(text, i+1) + 1
+		case c == '\\' && continuesLine(w, i):
+			i = skipSpaceIn(w, i+1) + 1
 		case c == '\\':
-			if first < 0 {
-				first = i
-			}
-			var msg string
-			j := i
-			if data, j, msg = appendEscape(data, text, i); msg != "" {
-				return nil, errorAt(text, i, min(j, len(text)), "escape", msg)
+			e.ensureAt(w, i)
+			j, msg := emitEscape(w, e, i)
+			if msg != "" {
+				return e.fail(w.errorAt(i, j, "escape", msg))
 			}
 			i = j
 		case c == '"' || c == '\'':
-			if first < 0 {
-				first = i
-			}
+			e.ensureAt(w, i)
 			var err error
-			if data, i, err = appendQuoted(data, text, i); err != nil {
-				return nil, err
+			if i, err = emitQuoted(w, e, i); err != nil {
+				return e.fail(err)
 			}
-		case (c == 'b' || c == 'B') && i+1 < len(text) && (text[i+1] == '"' || text[i+1] == '\''):
+		case (c == 'b' || c == 'B') && w.has(i+1) && (w.at(i+1) == '"' || w.at(i+1) == '\''):
 			i++ // Python bytes prefix
 		default:
-			end := i
-			for end < len(text) && !isWhite(text[end]) && text[end] != '\\' {
-				end++
-			}
-			return nil, errorAt(text, i, end, "hex", `outside quotes only \x escapes are allowed`)
+			end := w.scanEnd(i, i, func(c byte) bool { return isWhite(c) || c == '\\' })
+			return e.fail(w.errorAt(i, end, "hex", `outside quotes only \x escapes are allowed`))
 		}
 	}
-	if first < 0 || len(data) == 0 {
-		return nil, ErrEmpty
-	}
-	line, _ := position(text, first)
-	return []Block{{Data: data, Line: line}}, nil
+	return e.err
 }
 
 // skipDeclaration skips a declaration before the first literal, such as
@@ -65,39 +58,63 @@ func skipDeclaration(text []byte) int {
 
 // continuesLine reports a backslash that ends its line: a C or Python line
 // continuation, not an escape.
-func continuesLine(text []byte, i int) bool {
-	j := skipSpace(text, i+1)
-	return j < len(text) && text[j] == '\n'
+func continuesLine(w *window, i int) bool {
+	j := skipSpaceIn(w, i+1)
+	return w.has(j) && w.at(j) == '\n'
 }
 
-// appendQuoted decodes the string literal whose opening quote is at
-// text[i] and returns the index after its closing quote.
-func appendQuoted(dst, text []byte, i int) ([]byte, int, error) {
-	q := text[i]
-	for j := i + 1; j < len(text); {
-		c := text[j]
+// skipSpaceIn returns the offset of the first non-space byte at or after i.
+func skipSpaceIn(w *window, i int) int {
+	for w.has(i) && isSpace(w.at(i)) {
+		i++
+	}
+	return i
+}
+
+// emitEscape decodes the escape at i and returns the offset after it, or
+// the end of what was read and why it is not valid.
+func emitEscape(w *window, e *emitter, i int) (int, string) {
+	var tmp [utf8.UTFMax]byte
+	out, j, msg := appendEscape(tmp[:0], w.slice(i, i+escapeMax), 0)
+	j = min(i+j, w.off+w.size())
+	if msg == "" {
+		e.bytes(out)
+	}
+	return j, msg
+}
+
+// escapeMax is the longest escape: \U and eight digits.
+const escapeMax = 10
+
+// emitQuoted decodes the string literal whose opening quote is at i and
+// returns the offset after its closing quote.
+func emitQuoted(w *window, e *emitter, i int) (int, error) {
+	tok := token{start: i}
+	q := w.at(i)
+	for j := i + 1; w.has(j); {
+		if j-w.off >= releaseEvery {
+			w.releaseIn(&tok, j)
+		}
+		c := w.at(j)
 		switch {
 		case c == q:
-			return dst, j + 1, nil
+			return j + 1, nil
 		case c == '\n':
-			j = len(text) // unterminated on this line
-		case c == '\\' && continuesLine(text, j):
-			j = skipSpace(text, j+1) + 1
+			end := w.scanEnd(tok.start, j, func(c byte) bool { return c == '\n' })
+			return 0, w.tokenError(&tok, end, "string", "no closing quote")
+		case c == '\\' && continuesLine(w, j):
+			j = skipSpaceIn(w, j+1) + 1
 		case c == '\\':
-			var msg string
-			k := j
-			if dst, k, msg = appendEscape(dst, text, j); msg != "" {
-				return dst, 0, errorAt(text, j, min(k, len(text)), "escape", msg)
+			k, msg := emitEscape(w, e, j)
+			if msg != "" {
+				return 0, w.errorAt(j, k, "escape", msg)
 			}
 			j = k
 		default:
-			dst = append(dst, c)
+			e.byte(c)
 			j++
 		}
 	}
-	end := i
-	for end < len(text) && text[end] != '\n' {
-		end++
-	}
-	return dst, 0, errorAt(text, i, end, "string", "no closing quote")
+	end := w.scanEnd(tok.start, w.off+w.size(), func(c byte) bool { return c == '\n' })
+	return 0, w.tokenError(&tok, end, "string", "no closing quote")
 }

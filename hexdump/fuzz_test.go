@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzParse checks that Parse never panics, keeps its promises about blocks
@@ -38,6 +39,13 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		style, blocks, err := Parse(in)
+		// Streamed a byte at a time, the input reads the same.
+		var streamed bytes.Buffer
+		style2, err2 := Decode(&streamed, iotest.OneByteReader(bytes.NewReader(in)))
+		if style2 != style || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() ||
+			err == nil && !bytes.Equal(streamed.Bytes(), concat(blocks)) {
+			t.Fatalf("Decode: %q, %v, %x; Parse: %q, %v, %x", style2, err2, streamed.Bytes(), style, err, concat(blocks))
+		}
 		if err != nil {
 			if blocks != nil {
 				t.Fatalf("blocks alongside error %v", err)

@@ -1,9 +1,6 @@
 package hexdump
 
-import (
-	"bytes"
-	"unicode/utf8"
-)
+import "bytes"
 
 // line is one line of input, without its terminator.
 type line struct {
@@ -43,14 +40,6 @@ func normalize(text []byte) []byte {
 		text = bytes.ReplaceAll(text, []byte{'\r'}, []byte{'\n'})
 	}
 	return text
-}
-
-// position converts a byte index into text to a 1-based line and column;
-// the column counts characters.
-func position(text []byte, pos int) (lineNum, col int) {
-	before := text[:pos]
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(before[start:]) + 1
 }
 
 // isSpace reports whitespace within a line. '\r' counts, so a stray CR in

@@ -5,13 +5,27 @@ import (
 	"fmt"
 )
 
+// segmentInfo is what stripping a packet's headers found.
+type segmentInfo struct {
+	payload []byte
+	tcp     bool // the packet starts a TCP segment; the rest is set
+	key     streamKey
+	seq     uint32
+}
+
+// streamKey names one direction of a TCP connection.
+type streamKey struct {
+	src, dst     [16]byte
+	sport, dport uint16
+}
+
 // tcpPayload returns the TCP payload of a packet as tcpdump prints it: from
 // the IP header (-x, -X) or from the link-layer header (-xx, -XX). The dump
 // does not say which, nor the link type, so each framing is tried and the
 // most self-consistent reading wins. It returns no payload and no problem
 // for IP packets that carry no TCP segment start (UDP, ICMP, a later
-// fragment), which the caller skips like bare ACKs.
-func tcpPayload(pkt []byte) ([]byte, string) {
+// fragment) and for ARP, which the caller skips like bare ACKs.
+func tcpPayload(pkt []byte) (segmentInfo, string) {
 	var best ipPacket
 	found := false
 	for _, link := range linkFramings {
@@ -25,15 +39,102 @@ func tcpPayload(pkt []byte) ([]byte, string) {
 		}
 	}
 	if !found {
-		return nil, "no IPv4 or IPv6 header at the start of the packet or after an Ethernet, Linux cooked-mode or loopback header"
+		if isARP(pkt) {
+			return segmentInfo{}, ""
+		}
+		return segmentInfo{}, "no IPv4 or IPv6 header at the start of the packet or after an Ethernet, Linux cooked-mode or loopback header"
 	}
 	if best.problem != "" {
-		return nil, best.problem
+		return segmentInfo{}, best.problem
 	}
 	if !best.tcp {
-		return nil, ""
+		return segmentInfo{}, ""
 	}
-	return tcpSegmentPayload(best.segment)
+	payload, problem := tcpSegmentPayload(best.segment)
+	if problem != "" {
+		return segmentInfo{}, problem
+	}
+	seg := best.segment
+	return segmentInfo{
+		payload: payload,
+		tcp:     true,
+		key: streamKey{src: best.src, dst: best.dst,
+			sport: binary.BigEndian.Uint16(seg[0:2]), dport: binary.BigEndian.Uint16(seg[2:4])},
+		seq: binary.BigEndian.Uint32(seg[4:8]),
+	}, ""
+}
+
+// isARP reports an ARP request or reply for IPv4 over Ethernet (RFC 826),
+// possibly VLAN-tagged: a frame with no IP in it that captures often have.
+func isARP(b []byte) bool {
+	if len(b) < 14 {
+		return false
+	}
+	off, t := 14, binary.BigEndian.Uint16(b[12:14])
+	for (t == etherVLAN || t == etherQinQ || t == etherQinQ2) && len(b) >= off+4 {
+		t = binary.BigEndian.Uint16(b[off+2 : off+4])
+		off += 4
+	}
+	if t != etherARP || len(b) < off+28 {
+		return false
+	}
+	a := b[off:]
+	op := binary.BigEndian.Uint16(a[6:8])
+	return binary.BigEndian.Uint16(a[0:2]) == 1 && binary.BigEndian.Uint16(a[2:4]) == etherIPv4 &&
+		a[4] == 6 && a[5] == 4 && (op == 1 || op == 2)
+}
+
+// exactFrame reports whether b is a whole network frame, beyond doubt: a
+// link-layer header (or none) and an IPv4 or IPv6 packet whose length
+// fields account for every byte (Ethernet's padding of short frames
+// aside), with a valid header checksum or a well-formed TCP header; or an
+// ARP frame. tcpPayload's scoring is for input known to hold packets; this
+// is for telling a frame from other bytes.
+func exactFrame(b []byte) bool {
+	if isARP(b) {
+		return true
+	}
+	for _, link := range linkFramings {
+		ip, version := link(b)
+		if len(ip) == 0 {
+			continue
+		}
+		// Ethernet pads frames to 60 bytes; what follows the IP packet
+		// is then not part of it.
+		padded := len(b) <= 60
+		if v := int(ip[0] >> 4); (version == 0 || v == version) && exactIP(ip, v, padded) {
+			return true
+		}
+	}
+	return false
+}
+
+func exactIP(b []byte, version int, padded bool) bool {
+	fits := func(n int) bool { return n == len(b) || padded && n < len(b) }
+	switch version {
+	case 4:
+		if len(b) < 20 {
+			return false
+		}
+		ihl, total := int(b[0]&0x0f)*4, int(binary.BigEndian.Uint16(b[2:4]))
+		if ihl < 20 || total < ihl || !fits(total) {
+			return false
+		}
+		ip, ok := parseIPv4(b)
+		return ok && (checksum16(b[:ihl]) == 0xffff || ip.tcp && wellFormedTCP(ip.segment))
+	case 6:
+		if len(b) < 40 || !fits(40+int(binary.BigEndian.Uint16(b[4:6]))) {
+			return false
+		}
+		ip, ok := parseIPv6(b)
+		return ok && ip.problem == "" && (!ip.tcp || wellFormedTCP(ip.segment))
+	}
+	return false
+}
+
+func wellFormedTCP(seg []byte) bool {
+	_, problem := tcpSegmentPayload(seg)
+	return problem == ""
 }
 
 // linkFramings strip a link-layer header, returning what follows and the IP
@@ -47,6 +148,7 @@ var linkFramings = [...]func([]byte) ([]byte, int){
 const (
 	etherIPv4  = 0x0800
 	etherIPv6  = 0x86dd
+	etherARP   = 0x0806
 	etherVLAN  = 0x8100 // 802.1Q
 	etherQinQ  = 0x88a8 // 802.1ad
 	etherQinQ2 = 0x9100 // pre-standard double tagging
@@ -131,9 +233,10 @@ func bsdLoopback(b []byte) ([]byte, int) {
 
 // ipPacket is one reading of bytes as an IP packet.
 type ipPacket struct {
-	segment []byte // what follows the IP headers
-	tcp     bool   // segment starts a TCP segment
-	problem string // the headers are there but damaged
+	src, dst [16]byte // addresses; IPv4 in the first four bytes
+	segment  []byte   // what follows the IP headers
+	tcp      bool     // segment starts a TCP segment
+	problem  string   // the headers are there but damaged
 	// score ranks readings: one point each for lengths that fit the
 	// bytes, a correct IPv4 header checksum, and a well-formed TCP header.
 	score int
@@ -181,6 +284,8 @@ func parseIPv4(b []byte) (ipPacket, bool) {
 		return ipPacket{}, false
 	}
 	ip := ipPacket{}
+	copy(ip.src[:], b[12:16])
+	copy(ip.dst[:], b[16:20])
 	if total <= len(b) {
 		ip.score++
 	}
@@ -211,6 +316,8 @@ func parseIPv6(b []byte) (ipPacket, bool) {
 		return ipPacket{}, false
 	}
 	ip := ipPacket{}
+	copy(ip.src[:], b[8:24])
+	copy(ip.dst[:], b[24:40])
 	body := b[40:]
 	// A payload length of 0 means a jumbogram, whose length is in a
 	// hop-by-hop option; take what was captured.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // offsetLayout describes how a tool prints a dump line: an offset, up to a
@@ -52,36 +51,76 @@ func layoutOf(style Style, radix int) offsetLayout {
 // typo in an offset cannot ask for terabytes.
 const maxRepeat = 16 << 20
 
-// parseOffsetDump decodes xxd, hexdump -C, od and Wireshark dumps.
-func parseOffsetDump(text []byte, style Style) ([]Block, error) {
+// parseOffsetDump decodes xxd, hexdump -C, od and Wireshark dumps, line by
+// line. head is the prefix detection looked at. The blocks go through a
+// frame stage, which strips the headers when the dump is of whole network
+// frames (see frames.go).
+func parseOffsetDump(w *window, e *emitter, style Style, head []byte, complete bool) error {
+	radix := 16
 	if style == StyleOD {
-		return parseOD(text)
+		var err error
+		if radix, err = odRadix(head, complete); err != nil {
+			return e.fail(err)
+		}
 	}
-	return runOffsetParser(text, layoutOf(style, 16))
+	fs := newFrameStage(e.s)
+	e.s = fs
+	p := offsetParser{lay: layoutOf(style, radix), e: e}
+	for ln, ok := w.nextLine(); ok && e.err == nil; ln, ok = w.nextLine() {
+		if err := p.line(ln); err != nil {
+			return e.fail(err)
+		}
+	}
+	if e.err != nil || w.failure() != nil {
+		return e.err
+	}
+	if err := p.finish(); err != nil {
+		return e.fail(err)
+	}
+	if e.flush() != nil {
+		return e.err
+	}
+	err := fs.finish()
+	e.frames = fs.frames
+	return e.fail(err)
 }
 
-// parseOD reads od output. GNU od prints 6-digit hex offsets with -Ax and
-// 7-digit octal (default) or decimal (-Ad) ones otherwise, so a 7-digit dump
-// is read in whichever of those makes the offsets agree with the bytes. If
-// none does, the reading that got furthest has the error worth showing.
-func parseOD(text []byte) ([]Block, error) {
-	radices := []int{8, 10, 16}
-	if w := firstOffsetWidth(text); w != 7 {
-		radices = []int{16}
+// odRadix picks the radix of od's offsets. GNU od prints 6-digit hex
+// offsets with -Ax and 7-digit octal (default) or decimal (-Ad) ones
+// otherwise, so a 7-digit dump is read in whichever of those makes the
+// offsets agree with the bytes of the prefix. If none does, the reading
+// that got furthest has the error worth showing.
+func odRadix(head []byte, complete bool) (int, error) {
+	if firstOffsetWidth(head) != 7 {
+		return 16, nil
 	}
 	var best *SyntaxError
-	for _, r := range radices {
-		blocks, err := runOffsetParser(text, layoutOf(StyleOD, r))
+	for _, r := range []int{8, 10, 16} {
+		p := offsetParser{lay: layoutOf(StyleOD, r), e: &emitter{s: discard{}}}
+		sc := lineScanner{rest: completeLines(head, complete)}
+		var err error
+		for ln, ok := sc.next(); ok && err == nil; ln, ok = sc.next() {
+			err = p.line(ln)
+		}
+		if err == nil && complete {
+			err = p.finish()
+		}
 		var se *SyntaxError
 		if !errors.As(err, &se) {
-			return blocks, err // done, or an error no radix changes
+			return r, nil
 		}
 		if best == nil || se.Line > best.Line || se.Line == best.Line && se.Col > best.Col {
 			best = se
 		}
 	}
-	return nil, best
+	return 0, best
 }
+
+// discard is a sink that keeps nothing.
+type discard struct{}
+
+func (discard) begin(blockStart) error { return nil }
+func (discard) write([]byte) error     { return nil }
 
 func firstOffsetWidth(text []byte) int {
 	sc := lineScanner{rest: text}
@@ -93,32 +132,23 @@ func firstOffsetWidth(text []byte) int {
 	return 0
 }
 
-func runOffsetParser(text []byte, lay offsetLayout) ([]Block, error) {
-	p := offsetParser{lay: lay, sizeHint: len(text) / 4}
-	sc := lineScanner{rest: text}
-	for ln, ok := sc.next(); ok; ln, ok = sc.next() {
-		if err := p.line(ln); err != nil {
-			return nil, err
-		}
-	}
-	return p.finish()
-}
-
 // offsetParser reads the lines of one offset-style dump, checking that each
-// offset matches the bytes before it. An offset of 0 after some bytes starts
-// a new Block (Wireshark and tshark -x show one dump per packet).
+// offset matches the bytes before it, and passes the bytes on line by
+// line. An offset of 0 after some bytes starts a new block (Wireshark and
+// tshark -x show one dump per packet).
 type offsetParser struct {
 	lay      offsetLayout
-	blocks   []Block
-	cur      []byte // bytes of the open block
+	e        *emitter
+	count    uint64 // bytes of the open block so far
 	curLine  int    // line of the open block's first offset; 0 when none is open
 	base     uint64 // offset of the open block's first byte
-	lastLen  int    // bytes on the last data line, which a '*' repeats
+	last     []byte // bytes of the last data line, which a '*' repeats
 	star     line   // a pending '*' line; star.num is 0 when there is none
 	starCol  int
 	width    int // most bytes seen on one line
 	repeated int // bytes added by '*' lines so far
-	sizeHint int // capacity for the first block
+	// label is the tshark data source named before the next block.
+	label []byte
 
 	lineBuf []byte // scratch, reused across lines
 	toks    []span
@@ -133,17 +163,19 @@ func (p *offsetParser) line(ln line) error {
 		return nil
 	}
 	if p.lay.labels && isSourceLabel(t) {
-		return nil // the dump after it starts at offset 0, a new block
+		// The dump after it starts at offset 0, a new block.
+		p.label = append(p.label[:0], bytes.TrimSpace(t)...)
+		return nil
 	}
 	// hexdump -C, od and xxd -a print '*' for lines equal to the one before.
 	if t[i] == '*' && skipSpace(t, i+1) == len(t) {
 		switch {
 		case p.star.num != 0:
 			return errorInLine(ln, i, i+1, "offset", fmt.Sprintf("a second repeat marker after the one at line %d", p.star.num))
-		case p.curLine == 0 || p.lastLen == 0:
+		case p.curLine == 0 || len(p.last) == 0:
 			return errorInLine(ln, i, i+1, "offset", "repeat marker with no data line before it to repeat")
 		}
-		p.star, p.starCol = ln, i
+		p.star, p.starCol = line{num: ln.num, text: bytes.Clone(t)}, i
 		return nil
 	}
 	off, digits, end, msg := p.lay.parseOffset(t, i)
@@ -158,25 +190,22 @@ func (p *offsetParser) line(ln line) error {
 		return err
 	}
 	if n := len(p.lineBuf); n > 0 {
-		if p.cur == nil {
-			p.cur = make([]byte, 0, max(p.sizeHint, n))
-			p.sizeHint = 0
-		}
-		p.cur = append(p.cur, p.lineBuf...)
-		p.lastLen = n
+		p.e.bytes(p.lineBuf)
+		p.count += uint64(n)
+		p.last = append(p.last[:0], p.lineBuf...)
 		p.width = max(p.width, n)
 	}
-	return nil
+	return p.e.err
 }
 
 // place checks the offset of a line against the bytes read so far, opens a
 // new block on a restart at 0, and expands a pending '*' repeat.
 func (p *offsetParser) place(ln line, start, digits int, off uint64) error {
-	expected := p.base + uint64(len(p.cur))
+	expected := p.base + p.count
 	bad := func(msg string) error { return errorInLine(ln, start, tokenEnd(ln.text, start), "offset", msg) }
 	switch {
 	case p.star.num != 0:
-		step := uint64(p.lastLen)
+		step := uint64(len(p.last))
 		if off < expected || (off-expected)%step != 0 {
 			return bad(fmt.Sprintf("expected %s plus a whole number of %d-byte lines, to end the repeat at line %d",
 				p.lay.format(expected, digits), step, p.star.num))
@@ -184,49 +213,39 @@ func (p *offsetParser) place(ln line, start, digits int, off uint64) error {
 		if off-expected > uint64(maxRepeat-p.repeated) {
 			return bad(fmt.Sprintf("the repeat at line %d would take the repeated bytes past the %d allowed", p.star.num, maxRepeat))
 		}
-		p.repeated += int(off - expected)
-		p.cur = repeatTail(p.cur, p.lastLen, int(off-expected))
+		n := int(off - expected)
+		p.repeated += n
+		p.count += uint64(n)
+		for ; n > 0; n -= len(p.last) {
+			p.e.bytes(p.last)
+		}
 		p.star = line{}
 	case p.curLine == 0:
 		if off != 0 && !p.lay.anyStart {
 			return bad(fmt.Sprintf("expected %s: a packet starts at offset 0", p.lay.format(0, digits)))
 		}
-		p.curLine, p.base = ln.num, off
+		p.open(ln.num, off)
 	case off == 0 && expected != 0:
-		p.flush()
-		p.curLine, p.base = ln.num, 0
+		p.open(ln.num, 0)
 	case off != expected:
-		return bad(fmt.Sprintf("expected %s (%d bytes so far)", p.lay.format(expected, digits), len(p.cur)))
+		return bad(fmt.Sprintf("expected %s (%d bytes so far)", p.lay.format(expected, digits), p.count))
 	}
-	return nil
+	return p.e.err
 }
 
-// repeatTail appends n bytes that continue the period of b's last width
-// bytes; n is a multiple of width. It copies what is already filled, so a
-// long run costs a few large copies rather than one append per line.
-func repeatTail(b []byte, width, n int) []byte {
-	start := len(b) - width
-	b = slices.Grow(b, n)
-	for end := len(b) + n; len(b) < end; {
-		b = append(b, b[start:start+min(len(b)-start, end-len(b))]...)
-	}
-	return b
+// open begins a block at line num whose first byte has offset base.
+func (p *offsetParser) open(num int, base uint64) {
+	p.e.begin(blockStart{line: num, base: base, label: p.label})
+	p.label = p.label[:0]
+	p.curLine, p.base, p.count, p.last = num, base, 0, p.last[:0]
 }
 
-func (p *offsetParser) flush() {
-	if len(p.cur) > 0 {
-		p.blocks = append(p.blocks, Block{Data: p.cur, Line: p.curLine})
-	}
-	p.cur, p.curLine, p.base, p.lastLen = nil, 0, 0, 0
-}
-
-func (p *offsetParser) finish() ([]Block, error) {
+func (p *offsetParser) finish() error {
 	if p.star.num != 0 {
-		return nil, errorInLine(p.star, p.starCol, p.starCol+1, "offset",
+		return errorInLine(p.star, p.starCol, p.starCol+1, "offset",
 			"a repeat marker must be followed by the offset where the repeat ends")
 	}
-	p.flush()
-	return p.blocks, nil
+	return nil
 }
 
 // parseOffset reads the offset at t[i]. It returns the offset, its number of

@@ -2,18 +2,11 @@ package hexdump
 
 import "fmt"
 
-// parseHexWords decodes hex without offsets or prefixes. Plain input has one
-// run of digits per line and the lines join up (xxd -p wraps at 60 digits,
-// other tools at odd widths); spaced input separates bytes or groups with
-// whitespace, colons, dashes or commas, and each group must hold whole bytes.
-func parseHexWords(text []byte) (Style, []Block, error) {
-	if isPlain(text) {
-		blocks, err := parsePlain(text)
-		return StylePlain, blocks, err
-	}
-	blocks, err := parseSpaced(text)
-	return StyleSpaced, blocks, err
-}
+// Plain input has one run of digits per line and the lines join up (xxd -p
+// wraps at 60 digits, other tools at odd widths); spaced input separates
+// bytes or groups with whitespace, colons, dashes or commas, and each group
+// must hold whole bytes. Detection tells them apart on a prefix with
+// isPlain; a plain parse then also joins several runs on one line.
 
 // isPlain reports whether no line has a separator inside it.
 func isPlain(text []byte) bool {
@@ -30,81 +23,89 @@ func isPlain(text []byte) bool {
 	return true
 }
 
-func parsePlain(text []byte) ([]Block, error) {
-	data := make([]byte, 0, len(text)/2)
-	first := 0
+func parsePlain(w *window, e *emitter) error {
 	digits := 0
+	var hi byte
 	// A byte's two digits may sit on two lines; remember where it started
 	// so an error can point at it.
-	var hi byte
-	var pending line
-	pendingAt := 0
-	sc := lineScanner{rest: text}
-	for ln, ok := sc.next(); ok; ln, ok = sc.next() {
-		t := ln.text
-		start := skipSpace(t, 0)
-		end := tokenEnd(t, start)
-		if start == end {
+	var pending token
+	var tok token // the run being read
+	inTok := false
+	for i := w.off; e.err == nil && w.has(i); i++ {
+		c := w.at(i)
+		if isWhite(c) {
+			inTok = false
+			if i-w.off >= releaseEvery {
+				w.releaseIn(&pending, i)
+			}
 			continue
 		}
-		if first == 0 {
-			first = ln.num
+		if !inTok {
+			inTok, tok = true, token{start: i}
+			e.ensureAt(w, i)
 		}
-		for i := start; i < end; i++ {
-			v, ok := unhex(t[i])
-			if !ok {
-				// Name the byte the bad digit belongs to.
-				at, to := i, min(i+2, end)
-				if digits%2 == 1 {
-					at, to = max(i-1, start), i+1
-				}
-				return nil, errorInLine(ln, at, to, "hex", "not a hex digit")
+		v, ok := unhex(c)
+		if !ok {
+			// Name the byte the bad digit belongs to.
+			at, to := i, i+2
+			if digits%2 == 1 {
+				at, to = max(i-1, tok.start), i+1
+			} else if !w.has(i+1) || isWhite(w.at(i+1)) {
+				to = i + 1
 			}
-			if digits%2 == 0 {
-				hi, pending, pendingAt = v, ln, i
-			} else {
-				data = append(data, hi<<4|v)
-			}
-			digits++
+			return e.fail(w.errorAt(at, to, "hex", "not a hex digit"))
+		}
+		if digits%2 == 0 {
+			hi, pending = v, token{start: i}
+		} else {
+			e.byte(hi<<4 | v)
+		}
+		digits++
+		if i-w.off >= releaseEvery {
+			w.releaseIn(&pending, i-1)
 		}
 	}
-	if digits == 0 {
-		return nil, ErrEmpty
+	if e.err != nil || w.failure() != nil {
+		return e.err
 	}
 	if digits%2 == 1 {
 		msg := fmt.Sprintf("odd number of hex digits (%d in all)", digits)
-		return nil, errorInLine(pending, pendingAt, pendingAt+1, "hex", msg)
+		return e.fail(w.tokenError(&pending, pending.start+1, "hex", msg))
 	}
-	return []Block{{Data: data, Line: first}}, nil
+	return nil
 }
 
-func parseSpaced(text []byte) ([]Block, error) {
-	data := make([]byte, 0, len(text)/3)
-	first := 0
-	sc := lineScanner{rest: text}
-	for ln, ok := sc.next(); ok; ln, ok = sc.next() {
-		t := ln.text
-		for i := 0; i < len(t); {
-			if isHexSeparator(t[i]) {
-				i++
-				continue
+func parseSpaced(w *window, e *emitter) error {
+	for i := w.off; e.err == nil && w.has(i); {
+		if isHexSeparator(w.at(i)) {
+			i++
+			if i-w.off >= releaseEvery {
+				w.release(i)
 			}
-			end := i
-			for end < len(t) && !isHexSeparator(t[end]) {
-				end++
+			continue
+		}
+		tok := token{start: i}
+		e.ensureAt(w, i)
+		n := 0
+		var hi byte
+		for ; w.has(i) && !isHexSeparator(w.at(i)); i++ {
+			v, ok := unhex(w.at(i))
+			if !ok {
+				return e.fail(w.tokenError(&tok, w.scanEnd(tok.start, i, isHexSeparator), "hex", "not a hex digit"))
 			}
-			var msg string
-			if data, msg = appendHex(data, t[i:end]); msg != "" {
-				return nil, errorInLine(ln, i, end, "hex", msg)
+			if n%2 == 0 {
+				hi = v
+			} else {
+				e.byte(hi<<4 | v)
 			}
-			if first == 0 {
-				first = ln.num
+			n++
+			if i-w.off >= releaseEvery {
+				w.releaseIn(&tok, i)
 			}
-			i = end
+		}
+		if n%2 != 0 {
+			return e.fail(w.tokenError(&tok, i, "hex", "odd number of hex digits"))
 		}
 	}
-	if first == 0 {
-		return nil, ErrEmpty
-	}
-	return []Block{{Data: data, Line: first}}, nil
+	return e.err
 }

@@ -80,7 +80,9 @@ func TestTcpdumpCaptures(t *testing.T) {
 	}
 }
 
-// tshark -x prints each frame from offset 0000: one block per frame.
+// tshark -x prints each frame from offset 0000, link and IP headers
+// included: the frames are stripped as tcpdump's packets are, one block per
+// segment with a payload, as tshark's tcp.payload.
 func TestTsharkFrames(t *testing.T) {
 	for _, capture := range []string{"v31-qos1", "v311-ipv6"} {
 		t.Run(capture, func(t *testing.T) {
@@ -91,7 +93,18 @@ func TestTsharkFrames(t *testing.T) {
 			if style != StyleWireshark {
 				t.Errorf("style = %q", style)
 			}
-			assertBlocks(t, blocks, hexLines(t, filepath.Join("tools", capture+".frames")))
+			want := hexLines(t, filepath.Join("tools", capture+".payload"))
+			assertBlocks(t, blocks, want)
+			// The same from each frame's bytes (tshark's frame_raw).
+			var payloads [][]byte
+			for _, f := range hexLines(t, filepath.Join("tools", capture+".frames")) {
+				if seg, problem := tcpPayload(f); problem != "" || len(seg.payload) > 0 {
+					payloads = append(payloads, seg.payload)
+				}
+			}
+			if len(payloads) != len(want) || !bytes.Equal(bytes.Join(payloads, nil), bytes.Join(want, nil)) {
+				t.Errorf("frames strip to %x\nwant %x", payloads, want)
+			}
 		})
 	}
 }
