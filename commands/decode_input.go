@@ -151,8 +151,10 @@ func runInputs(w io.Writer, inputs []decodeInput, opt dissect.Options) (dissect.
 			run = newHexStream(w, opt)
 		}
 		if err := decodeHex(run, in); err != nil {
-			// What was decoded before the bad line is shown.
-			run.Flush()
+			// What was decoded before the bad line is shown, and the
+			// output ended (a JSON array closed).
+			st, _ := run.Abort()
+			add(&total, st)
 			return total, err
 		}
 	}
@@ -195,37 +197,17 @@ func (o *outputWriter) Write(p []byte) (int, error) {
 }
 
 // hexStream takes the MQTT bytes of a run of hex inputs and dissects them
-// as dissect.Bytes does. Close ends the run; Flush, when the input turned
-// out bad, writes out the packets dissected so far and leaves the rest.
+// as they arrive, as dissect.Bytes does. Close ends the run; Abort, when
+// the input turned out bad, writes out the packets dissected so far and
+// ends the output.
 type hexStream interface {
 	io.Writer
 	Close() (dissect.Stats, error)
-	Flush() error
+	Abort() (dissect.Stats, error)
 }
 
 func newHexStream(w io.Writer, opt dissect.Options) hexStream {
-	return &bufferedHex{w: w, opt: opt}
-}
-
-// bufferedHex gathers the decoded bytes for dissect.Bytes, which wants
-// them whole: the hex text streams, the bytes it holds (a quarter of an
-// xxd dump's size) are kept until the run ends.
-type bufferedHex struct {
-	w   io.Writer
-	opt dissect.Options
-	buf bytes.Buffer
-}
-
-func (b *bufferedHex) Write(p []byte) (int, error) { return b.buf.Write(p) }
-
-// Flush writes nothing: no packet is dissected before the run ends.
-func (b *bufferedHex) Flush() error { return nil }
-
-func (b *bufferedHex) Close() (dissect.Stats, error) {
-	if b.buf.Len() == 0 {
-		return dissect.Stats{}, nil
-	}
-	return dissect.Bytes(b.w, b.buf.Bytes(), b.opt)
+	return dissect.NewStream(w, opt)
 }
 
 func add(t *dissect.Stats, s dissect.Stats) {

@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -142,5 +143,27 @@ func TestDecodeHexRunAcrossInputs(t *testing.T) {
 	split, errOut, code := runMqtap(t, "decode", connect, "40 03 00 01 10")
 	if code != ExitOK || split != together {
 		t.Errorf("exit %d (%s), output\n%s\nwant\n%s", code, errOut, split, together)
+	}
+}
+
+// A bad line part way through a dump: the packets before it are shown (in
+// JSON, as a closed array a parser can read), then the error, exit 7. The
+// bytes of the packet the bad line cut are not shown as a packet.
+func TestDecodeShowsPacketsBeforeBadLine(t *testing.T) {
+	const dump = "300f000a73656e736f72732f7431323135\n300f000a73656e736f72732f74313231zz\n"
+	for _, mode := range [][]string{nil, {"-T", "json"}} {
+		out, errOut, code := runDecodeStdin(t, dump, mode...)
+		if code != ExitDecode || errOut != "mqtap: stdin: bad hex \"zz\" at line 2, column 33: not a hex digit\n" {
+			t.Errorf("%v: exit %d, stderr %q", mode, code, errOut)
+		}
+		if n := strings.Count(out, "sensors/t1"); n != 1 {
+			t.Errorf("%v: %d PUBLISHes shown, want the one before the bad line:\n%s", mode, n, out)
+		}
+		if mode != nil {
+			var v []any
+			if err := json.Unmarshal([]byte(out), &v); err != nil || len(v) != 1 {
+				t.Errorf("JSON output (%d packets): %v\n%s", len(v), err, out)
+			}
+		}
 	}
 }

@@ -299,6 +299,11 @@ func (e *emitter) flush() error {
 // one that sticks.
 func (e *emitter) fail(err error) error {
 	if e.err == nil {
+		// The bytes decoded before the bad token go on first: a dissector
+		// shows the packets before a bad line, then the error.
+		e.flush()
+	}
+	if e.err == nil {
 		e.err = err
 	}
 	return e.err
