@@ -3,7 +3,6 @@
 package commands
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mqtap/mqtap/internal/tsharktest"
 	"github.com/mqtap/mqtap/mqttwire"
 )
 
@@ -19,18 +19,7 @@ import (
 // never skips, when tshark is missing: CI installs it.
 func tshark(t *testing.T, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark is required for the interop tests: %v", err)
-	}
-	cmd := exec.Command(path, args...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tshark %v: %v: %s", args, err, errOut.String())
-	}
-	return out.String()
+	return string(tsharktest.Run(t, args...))
 }
 
 // The committed tshark outputs are what tshark prints today, so the

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mqtap/mqtap/internal/tsharktest"
 )
 
 // These tests fail, never skip, when a tool is missing: they exist to
@@ -125,7 +127,6 @@ func TestProxyMosquittoInterop(t *testing.T) {
 // TestBrokerPcapTshark: the pcap `mqtap broker --write` records of
 // mosquitto clients dissects in tshark without errors.
 func TestBrokerPcapTshark(t *testing.T) {
-	tsharkBin := tapTool(t, "tshark", "/usr/bin/tshark")
 	pcap := filepath.Join(t.TempDir(), "broker.pcap")
 	run := startTapCLI("broker", "--listen", "127.0.0.1:0", "-w", pcap, "-c", "12", "--duration", "60s")
 	addr := run.addr(t)
@@ -133,20 +134,7 @@ func TestBrokerPcapTshark(t *testing.T) {
 	run.wait(t)
 	_, port, _ := net.SplitHostPort(addr)
 	tshark := func(args ...string) string {
-		cmd := exec.Command(tsharkBin, append([]string{"-r", pcap, "-d", "tcp.port==" + port + ",mqtt"}, args...)...)
-		cmd.Env = append(os.Environ(), "TZ=UTC")
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("tshark: %v: %s", err, errOut.String())
-		}
-		for _, l := range strings.Split(strings.TrimSpace(errOut.String()), "\n") {
-			// The warning about running as root says nothing of the capture.
-			if l != "" && !strings.HasPrefix(l, "Running as user") {
-				t.Errorf("tshark complained: %s", l)
-			}
-		}
-		return out.String()
+		return string(tsharktest.RunClean(t, append([]string{"-r", pcap, "-d", "tcp.port==" + port + ",mqtt"}, args...)...))
 	}
 	details := tshark("-V")
 	if strings.Contains(details, "Malformed") || strings.Contains(details, "[Expert Info (Error") {

@@ -4,20 +4,16 @@ package dissect
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"strconv"
 	"testing"
+
+	"github.com/mqtap/mqtap/internal/tsharktest"
 )
 
 // testdata/NAME.json (and NAME.digest.json, whose long strings are
 // digests) is what the live tshark -T json prints for the capture, so the
 // JSON tests cannot drift from tshark. Fails, never skips, without tshark.
 func TestJSONReferencesAreCurrent(t *testing.T) {
-	path, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark is required for the interop tests: %v", err)
-	}
 	for _, file := range sharedCaptures(t) {
 		name := baseName(file)
 		t.Run(name, func(t *testing.T) {
@@ -27,13 +23,7 @@ func TestJSONReferencesAreCurrent(t *testing.T) {
 					args = append(args, "-d", "tcp.port=="+strconv.Itoa(int(port))+",mqtt")
 				}
 			}
-			cmd := exec.Command(path, args...)
-			cmd.Env = append(os.Environ(), "TZ=UTC")
-			var live, errOut bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &live, &errOut
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("tshark %v: %v: %s", args, err, errOut.String())
-			}
+			live := bytes.NewBuffer(tsharktest.Run(t, args...))
 			ref, digest := reference(t, name)
 			if !digest {
 				if !bytes.Equal(ref, live.Bytes()) {

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mqtap/mqtap/internal/tsharktest"
 )
 
 // The goldens under testdata are what tshark prints today: each is made
@@ -21,18 +23,7 @@ const sharedTestdata = "../../shared/testdata"
 
 func liveTshark(t *testing.T, args ...string) []byte {
 	t.Helper()
-	path, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark is required for the interop tests: %v", err)
-	}
-	cmd := exec.Command(path, args...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tshark %v: %v: %s", args, err, errOut.String())
-	}
-	return out.Bytes()
+	return tsharktest.Run(t, args...)
 }
 
 // extractMQTT runs testdata/extract-mqtt.awk on a -V text.
