@@ -85,8 +85,9 @@ func pump(dst, src net.Conn, s *tap.Session, fromClient bool) error {
 	for {
 		n, rerr := src.Read(buf[:])
 		if n > 0 {
-			s.Stage(fromClient, buf[:n])
-			_, err := dst.Write(buf[:n])
+			t := s.Stage(fromClient, buf[:n])
+			w, err := dst.Write(buf[:n])
+			s.Sent(t, w) // what did not reach the peer is not shown
 			s.Flush()
 			if err != nil {
 				return err

@@ -32,12 +32,12 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 // Write stages the bytes before sending them, as the proxy does: once
 // sent, the client's answer can be read (and shown) at once, and it must
-// not be shown before what it answers. A net.Conn writes everything or
-// fails, and a failed write ends the connection, so the bytes of a write
-// that fails part way are still shown whole.
+// not be shown before what it answers. What a failed write did not send
+// is not shown: a write racing the connection's close may fail.
 func (c *Conn) Write(p []byte) (int, error) {
-	c.s.Stage(false, p)
+	t := c.s.Stage(false, p)
 	n, err := c.Conn.Write(p)
+	c.s.Sent(t, n)
 	c.s.Flush()
 	return n, err
 }

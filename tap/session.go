@@ -49,13 +49,13 @@ func (s *Session) ID() uint64 {
 
 // FromClient shows bytes the client sent. The tap does not keep b.
 func (s *Session) FromClient(b []byte) {
-	s.Stage(true, b)
+	s.Sent(s.Stage(true, b), len(b))
 	s.Flush()
 }
 
 // FromServer shows bytes the server sent. The tap does not keep b.
 func (s *Session) FromServer(b []byte) {
-	s.Stage(false, b)
+	s.Sent(s.Stage(false, b), len(b))
 	s.Flush()
 }
 

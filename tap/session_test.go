@@ -246,9 +246,14 @@ func TestStageOrder(t *testing.T) {
 	var out bytes.Buffer
 	tp := newTap(t, &out, tap.Options{Format: tap.Tree})
 	s := tp.Open(clientAddr, serverAddr)
-	s.Stage(pkts[0].fromClient, pkts[0].raw) // CONNECT, staged, not yet flushed
-	s.Stage(pkts[1].fromClient, pkts[1].raw) // its CONNACK
+	connect := s.Stage(pkts[0].fromClient, pkts[0].raw) // CONNECT, staged, its write not yet returned
+	connack := s.Stage(pkts[1].fromClient, pkts[1].raw) // its CONNACK, read meanwhile
+	s.Sent(connack, len(pkts[1].raw))
 	s.Flush()
+	if out.Len() != 0 {
+		t.Fatalf("the CONNACK was shown while its CONNECT was being sent:\n%s", out.String())
+	}
+	s.Sent(connect, len(pkts[0].raw))
 	s.Flush()
 	tp.Close()
 	conv := output.NewConversation(0)
@@ -263,5 +268,22 @@ func TestStageOrder(t *testing.T) {
 	}
 	if got != want {
 		t.Errorf("shown:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A write that fails part way shows only what it sent: a server's
+// DISCONNECT written as the client's connection closes never crossed it.
+func TestStageSentPart(t *testing.T) {
+	pkts := session5(t)
+	var out bytes.Buffer
+	tp := newTap(t, &out, tap.Options{Format: tap.Summary})
+	s := tp.Open(clientAddr, serverAddr)
+	s.Sent(s.Stage(true, pkts[0].raw), len(pkts[0].raw))
+	disc := encode(t, &mqttwire.Disconnect{}, mqttwire.V5)
+	s.Sent(s.Stage(false, disc), 0)
+	s.Flush()
+	tp.Close()
+	if got := out.String(); !strings.Contains(got, "Connect Command") || strings.Contains(got, "Disconnect") {
+		t.Errorf("shown:\n%s\nwant the CONNECT only", got)
 	}
 }
