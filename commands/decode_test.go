@@ -11,8 +11,8 @@ import (
 // sharedData is the project's shared test data: real mosquitto captures
 // with tshark 4.0's own output beside each, and the same bytes as hex dumps.
 // It is a copy of the team's ../shared/testdata, kept in the repository so
-// that `go test ./...` works on a fresh clone; TestSharedDataIsCurrent
-// (interop) compares the two.
+// that `go test ./...` works on a fresh clone; .ci/run fails when the
+// two differ.
 const sharedData = "../testdata/shared"
 
 // capturePort is the port each shared capture was dissected on.

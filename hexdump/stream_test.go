@@ -292,11 +292,8 @@ func mustLazy(n int) []byte {
 // peak is missed and the GC's timing does not matter; the dumps allocate
 // nothing themselves once under way.
 func TestDecodeBoundedMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("decodes about 300 MB of text")
-	}
-	const small, large = 1 << 20, 8 << 20
-	const bound = 2 << 20 // a quarter of the large dump's bytes
+	const small, large = 1 << 20, 4 << 20
+	const bound = 2 << 20 // half the large dump's bytes
 	for name, mk := range lazyStyles {
 		t.Run(name, func(t *testing.T) {
 			a1 := decodeAllocs(t, name, mk, small)

@@ -1,5 +1,0 @@
-//go:build !race
-
-package mqttwire
-
-const raceEnabled = false
