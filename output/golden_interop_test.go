@@ -18,8 +18,9 @@ import (
 // again with the live tshark, the way its script made it, and compared.
 // The tests fail, never skip, when tshark is missing.
 
-// sharedTestdata is where testdata/mkcaptures.sh copies from.
-const sharedTestdata = "../../shared/testdata"
+// sharedTestdata is the repository's copy of the shared captures, which
+// testdata/mkcaptures.sh copies from (.ci/run keeps it equal to the team's).
+const sharedTestdata = "../testdata/shared"
 
 func liveTshark(t *testing.T, args ...string) []byte {
 	t.Helper()
@@ -61,6 +62,17 @@ func sameAsCommitted(t *testing.T, committed string, live []byte) {
 	}
 }
 
+// sharedCapture is the shared capture the goldens named name were made
+// from.
+func sharedCapture(t *testing.T, name string) string {
+	t.Helper()
+	caps, _ := filepath.Glob(filepath.Join(sharedTestdata, "captures", name+".pcap*"))
+	if len(caps) != 1 {
+		t.Fatalf("no shared capture %s", name)
+	}
+	return caps[0]
+}
+
 // testdata/captures (testdata/mkcaptures.sh): NAME.frames, NAME.golden,
 // NAME.json and NAME.list.txt.
 func TestCaptureGoldensAreCurrent(t *testing.T) {
@@ -71,18 +83,15 @@ func TestCaptureGoldensAreCurrent(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".frames")
 		t.Run(name, func(t *testing.T) {
-			caps, _ := filepath.Glob(filepath.Join(sharedTestdata, "captures", name+".pcap*"))
-			if len(caps) != 1 {
-				t.Fatalf("no shared capture %s", name)
-			}
+			capture := sharedCapture(t, name)
 			decodeAs := "tcp.port==" + capturePort(name) + ",mqtt"
 			base := strings.TrimSuffix(f, ".frames")
-			sameAsCommitted(t, f, liveTshark(t, "-r", caps[0], "-d", decodeAs, "-Y", "tcp.len>0", "-T", "fields",
+			sameAsCommitted(t, f, liveTshark(t, "-r", capture, "-d", decodeAs, "-Y", "tcp.len>0", "-T", "fields",
 				"-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.payload"))
-			sameAsCommitted(t, base+".golden", extractMQTT(t, liveTshark(t, "-r", caps[0], "-d", decodeAs, "-V")))
-			sameAsCommitted(t, base+".list.txt", liveTshark(t, "-r", caps[0], "-d", decodeAs))
+			sameAsCommitted(t, base+".golden", extractMQTT(t, liveTshark(t, "-r", capture, "-d", decodeAs, "-V")))
+			sameAsCommitted(t, base+".list.txt", liveTshark(t, "-r", capture, "-d", decodeAs))
 			if name != "v5-big-payload" { // mkcaptures.sh leaves its 2.5 MB out
-				sameAsCommitted(t, base+".json", liveTshark(t, "-r", caps[0], "-d", decodeAs, "-T", "json"))
+				sameAsCommitted(t, base+".json", liveTshark(t, "-r", capture, "-d", decodeAs, "-T", "json"))
 			}
 		})
 	}
@@ -98,11 +107,8 @@ func TestHexdumpGoldensAreCurrent(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".golden")
 		t.Run(name, func(t *testing.T) {
-			caps, _ := filepath.Glob(filepath.Join(sharedTestdata, "captures", name+".pcap*"))
-			if len(caps) != 1 {
-				t.Fatalf("no shared capture %s", name)
-			}
-			sameAsCommitted(t, f, extractMQTT(t, liveTshark(t, "-r", caps[0], "-V", "-Y", "tcp.dstport==1883 && mqtt")))
+			capture := sharedCapture(t, name)
+			sameAsCommitted(t, f, extractMQTT(t, liveTshark(t, "-r", capture, "-V", "-Y", "tcp.dstport==1883 && mqtt")))
 		})
 	}
 }

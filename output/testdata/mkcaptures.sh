@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mkcaptures.sh: copies what the tests need from ../../../shared/testdata so
+# mkcaptures.sh: copies what the tests need from ../../testdata/shared so
 # the package is self-contained:
 #   captures/NAME.frames  one line per TCP segment with data:
 #                         frame number, tcp.stream, tcp.srcport, payload hex
@@ -9,7 +9,7 @@
 #   hexdumps/NAME.hex, hexdumps/NAME.golden  likewise for the hex dumps
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-shared=${SHARED:-$here/../../../shared/testdata}
+shared=${SHARED:-$here/../../testdata/shared}
 mkdir -p "$here/captures" "$here/hexdumps"
 port_of() { case $1 in v311-will-auth|v311-bad-password|v5-bad-password) echo 1885;; crafted-*) echo 1886;; *) echo 1883;; esac; }
 for p in "$shared"/captures/*.pcap*; do
