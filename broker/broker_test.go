@@ -159,19 +159,26 @@ func TestUsers(t *testing.T) {
 		user, pw string
 		ok       bool
 	}{{"bob", "hunter2", true}, {"bob", "wrong", false}, {"", "", false}} {
-		c := &mqttwire.Connect{ClientID: "u", CleanSession: true, UsernameFlag: tt.user != "", Username: tt.user, PasswordFlag: tt.pw != "", Password: []byte(tt.pw)}
-		raw, _ := c.Append(nil, mqttwire.V311)
-		d := dialDevice(t, b.Listeners()[0].Addr.String())
-		d.send(raw)
-		ack := d.expect(0x20)
-		if got := ack[3] == 0; got != tt.ok {
-			t.Errorf("user %q password %q: accepted %v (CONNACK %x)", tt.user, tt.pw, got, ack)
-		}
+		expectLogin(t, b, tt.user, tt.pw, tt.ok)
 	}
 	for _, bad := range []string{"", "nocolon\n", "carol:$7$101$abc\n", "  :pw\n"} {
 		if _, err := broker.ReadUsers(strings.NewReader(bad)); err == nil {
 			t.Errorf("ReadUsers(%q) accepted", bad)
 		}
+	}
+}
+
+// expectLogin connects as user with pw (none when empty) and wants the
+// CONNACK to accept or refuse it.
+func expectLogin(t *testing.T, b *broker.Broker, user, pw string, ok bool) {
+	t.Helper()
+	c := &mqttwire.Connect{ClientID: "u", CleanSession: true, UsernameFlag: user != "", Username: user, PasswordFlag: pw != "", Password: []byte(pw)}
+	raw, _ := c.Append(nil, mqttwire.V311)
+	d := dialDevice(t, b.Listeners()[0].Addr.String())
+	d.send(raw)
+	ack := d.expect(0x20)
+	if got := ack[3] == 0; got != ok {
+		t.Errorf("user %q password %q: accepted %v (CONNACK %x)", user, pw, got, ack)
 	}
 }
 
@@ -201,13 +208,6 @@ func TestUsersWhitespace(t *testing.T) {
 		user, pw string
 		ok       bool
 	}{{"carol", " two words ", true}, {"carol", "two words", false}, {"carol", " two words", false}, {"dave", "pw", true}, {"dave", "pw ", false}, {"erin", "\ttab", true}} {
-		c := &mqttwire.Connect{ClientID: "u", CleanSession: true, UsernameFlag: true, Username: tt.user, PasswordFlag: true, Password: []byte(tt.pw)}
-		raw, _ := c.Append(nil, mqttwire.V311)
-		d := dialDevice(t, b.Listeners()[0].Addr.String())
-		d.send(raw)
-		ack := d.expect(0x20)
-		if got := ack[3] == 0; got != tt.ok {
-			t.Errorf("user %q password %q: accepted %v (CONNACK %x)", tt.user, tt.pw, got, ack)
-		}
+		expectLogin(t, b, tt.user, tt.pw, tt.ok)
 	}
 }
