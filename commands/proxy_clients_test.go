@@ -269,25 +269,39 @@ func waitShown(t *testing.T, run *tapCLI, n int, what string) {
 	t.Helper()
 	deadline := time.Now().Add(tapWait)
 	for {
-		shown := 0
-		for _, l := range strings.Split(run.out.String(), "\n") {
-			if tapListRE.MatchString(l) || strings.HasPrefix(l, `{"frame":`) {
-				shown++
-			}
-		}
-		if shown >= n {
+		if countShown(run.out.String()) >= n {
 			return
 		}
 		select {
 		case code := <-run.code:
-			t.Fatalf("%s: the tap exited %d after %d of %d packets: %s\n%s", what, code, shown, n, run.errOut.String(), run.out.String())
+			// The tap may have printed the last packets and exited (-c
+			// reached) since the count above: count what it printed in all.
+			out := run.out.String()
+			if countShown(out) >= n {
+				run.code <- code // for run.wait
+				return
+			}
+			t.Fatalf("%s: the tap exited %d after %d of %d packets: %s\n%s", what, code, countShown(out), n, run.errOut.String(), out)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d of %d packets shown within %v:\n%s", what, shown, n, tapWait, run.out.String())
+			out := run.out.String()
+			t.Fatalf("%s: %d of %d packets shown within %v:\n%s", what, countShown(out), n, tapWait, out)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// countShown counts the packets in a tap's output: list lines or jsonl
+// objects.
+func countShown(out string) int {
+	shown := 0
+	for _, l := range strings.Split(out, "\n") {
+		if tapListRE.MatchString(l) || strings.HasPrefix(l, `{"frame":`) {
+			shown++
+		}
+	}
+	return shown
 }
 
 // checkLabels checks every packet of a connection carries its client's id.
