@@ -109,7 +109,13 @@ func frameFor(link layers.LinkType, v6, vlan bool, s seg) []byte {
 			fam = 30
 		}
 		return append(binary.LittleEndian.AppendUint32(nil, fam), pkt...)
-	default: // raw
+	case layers.LinkTypeLoop: // OpenBSD: the family in network byte order
+		fam := uint32(2)
+		if v6 {
+			fam = 24
+		}
+		return append(binary.BigEndian.AppendUint32(nil, fam), pkt...)
+	default: // raw, IPv4, IPv6
 		return pkt
 	}
 }
@@ -263,6 +269,10 @@ func craftedCases() []craftedCase {
 		{name: "sll2", link: layers.LinkTypeLinuxSLL2, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
 		{name: "null", link: layers.LinkTypeNull, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
 		{name: "raw", link: layers.LinkTypeRaw, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "loop", link: layers.LinkTypeLoop, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "loop-ipv6", link: layers.LinkTypeLoop, v6: true, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "ipv4", link: layers.LinkTypeIPv4, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
+		{name: "ipv6", link: layers.LinkTypeIPv6, v6: true, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
 		{name: "vlan", link: layers.LinkTypeEthernet, vlan: true, segs: with(C(1, p1), S(1+uint32(len(p1)))), pdus: [][]byte{p1}},
 		{name: "ipv6-split", link: layers.LinkTypeEthernet, v6: true,
 			segs: with(C(1, big[:2000]), C(2001, big[2000:]), S(1+uint32(len(big)))), pdus: [][]byte{big}},

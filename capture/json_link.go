@@ -54,6 +54,8 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 		o := &output.JSONObject{}
 		o.Add("null.family", utoa(uint64(fam)))
 		out = append(out, output.JSONMember{Key: "null", Obj: o})
+	case LinkTypeIPv4, LinkTypeIPv6:
+		// No link layer: the IP layer comes first.
 	default:
 		// A protocol item without fields is printed as its label.
 		out = append(out, output.JSONMember{Key: "raw", Str: "Raw packet data"})

@@ -186,7 +186,13 @@ func writeLink(t *textBuf, f *rawFrame, protos []byte) (linkResult, []byte) {
 			et = etherIPv6
 		}
 		return linkResult{etype: et, off: 4, ok: true}, protos
-	case LinkTypeRaw, LinkTypeRawDLT, LinkTypeIPv4, LinkTypeIPv6:
+	case LinkTypeIPv4:
+		// Wireshark hands these straight to IPv4 or IPv6: no link section,
+		// no "raw" in the protocols, whatever the version nibble says.
+		return linkResult{etype: etherIPv4, off: 0, ok: true}, protos
+	case LinkTypeIPv6:
+		return linkResult{etype: etherIPv6, off: 0, ok: true}, protos
+	case LinkTypeRaw, LinkTypeRawDLT:
 		if len(d) < 1 {
 			return linkResult{}, protos
 		}

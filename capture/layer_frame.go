@@ -9,10 +9,16 @@ func encap(lt LinkType) (label string, num int) {
 	switch lt {
 	case LinkTypeEthernet:
 		return "Ethernet (1)", 1
-	case LinkTypeRaw, LinkTypeRawDLT, LinkTypeIPv4, LinkTypeIPv6:
+	case LinkTypeRaw, LinkTypeRawDLT:
 		return "Raw IP (7)", 7
-	case LinkTypeNull, LinkTypeLoop:
+	case LinkTypeIPv4:
+		return "Raw IPv4 (129)", 129
+	case LinkTypeIPv6:
+		return "Raw IPv6 (130)", 130
+	case LinkTypeNull:
 		return "NULL/Loopback (15)", 15
+	case LinkTypeLoop:
+		return "OpenBSD loopback (174)", 174
 	case LinkTypeLinuxSLL:
 		return "Linux cooked-mode capture v1 (25)", 25
 	case LinkTypeLinuxSLL2:

@@ -59,7 +59,7 @@ func writeIPv4(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	if hl < 20 || len(d) < hl {
 		return ipResult{}, protos
 	}
-	protos = append(protos, ":ip"...)
+	protos = appendProto(protos, "ip")
 	tos := d[1]
 	dscp, ecn := tos>>2, tos&3
 	total := int(binary.BigEndian.Uint16(d[2:]))
@@ -129,7 +129,7 @@ func writeIPv6(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	if len(d) < 40 || d[0]>>4 != 6 {
 		return ipResult{}, protos
 	}
-	protos = append(protos, ":ipv6"...)
+	protos = appendProto(protos, "ipv6")
 	w := uint64(binary.BigEndian.Uint32(d))
 	tc := uint8(w >> 20)
 	dscp, ecn := tc>>2, tc&3
@@ -154,4 +154,13 @@ func writeIPv6(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 		end = len(d)
 	}
 	return ipResult{proto: d[6], off: 40, end: end, src: src, dst: dst, ok: true}, protos
+}
+
+// appendProto appends a protocol to the protocols-in-frame list, after a
+// colon unless it is the first (as IP is in a raw IPv4/IPv6 capture).
+func appendProto(protos []byte, name string) []byte {
+	if len(protos) > 0 {
+		protos = append(protos, ':')
+	}
+	return append(protos, name...)
 }
