@@ -48,24 +48,25 @@ type tcpSnap struct {
 func (p *Packet) JSONLayers() []output.JSONMember {
 	m := &p.meta
 	out := make([]output.JSONMember, 0, 6)
-	out = append(out, output.JSONMember{Key: "frame", Obj: jsonFrame(p, m)})
+	a := p.arena
+	out = append(out, output.JSONMember{Key: "frame", Obj: jsonFrame(a, p, m)})
 	if !m.link.ok {
 		return out
 	}
-	out = jsonLink(out, &m.frame)
+	out = jsonLink(a, out, &m.frame)
 	d := m.frame.data[m.link.off:]
 	if m.ip.ok {
 		if m.link.etype == etherIPv6 {
-			out = append(out, output.JSONMember{Key: "ipv6", Obj: jsonIPv6(d)})
+			out = append(out, output.JSONMember{Key: "ipv6", Obj: jsonIPv6(a, d)})
 		} else {
-			out = append(out, output.JSONMember{Key: "ip", Obj: jsonIPv4(d)})
+			out = append(out, output.JSONMember{Key: "ip", Obj: jsonIPv4(a, d)})
 		}
 	}
 	if m.tcp.ok {
-		out = append(out, output.JSONMember{Key: "tcp", Obj: jsonTCP(&m.tcp)})
+		out = append(out, output.JSONMember{Key: "tcp", Obj: jsonTCP(a, &m.tcp)})
 		if m.data {
 			pl := m.tcp.h.payload
-			o := &output.JSONObject{}
+			o := a.Object()
 			o.Add("data.data", colonHex(pl))
 			o.Add("data.len", itoa(len(pl)))
 			out = append(out, output.JSONMember{Key: "data", Obj: o})
@@ -85,7 +86,7 @@ func (p *Packet) JSONTrailer() []output.JSONMember {
 	if !p.Malformed {
 		return out
 	}
-	x := &output.JSONObject{}
+	x := p.arena.Object()
 	e := x.AddObject("_ws.expert")
 	e.Add("_ws.malformed.expert", "")
 	e.Add("_ws.expert.message", "Malformed Packet (Exception occurred)")
@@ -168,9 +169,9 @@ func jsonExpert(o *output.JSONObject, name, msg, sev string) {
 	x.Add("_ws.expert.group", groupSeqStr)
 }
 
-func jsonFrame(p *Packet, m *frameMeta) *output.JSONObject {
+func jsonFrame(a *output.JSONArena, p *Packet, m *frameMeta) *output.JSONObject {
 	f := &m.frame
-	o := &output.JSONObject{Members: make([]output.JSONMember, 0, 18)}
+	o := a.Object()
 	if f.ifaceSet {
 		o.Add("frame.section_number", itoa(f.section))
 		o.Add("frame.interface_id", itoa(f.ifaceID))

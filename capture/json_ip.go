@@ -8,8 +8,8 @@ import (
 )
 
 // jsonIPv4 is the "ip" layer of a header writeIPv4 accepted.
-func jsonIPv4(d []byte) *output.JSONObject {
-	o := &output.JSONObject{Members: make([]output.JSONMember, 0, 24)}
+func jsonIPv4(a *output.JSONArena, d []byte) *output.JSONObject {
+	o := a.Object()
 	hl := int(d[0]&0xf) * 4
 	tos := d[1]
 	ff := binary.BigEndian.Uint16(d[6:])
@@ -32,13 +32,13 @@ func jsonIPv4(d []byte) *output.JSONObject {
 	o.Add("ip.proto", utoa(uint64(d[9])))
 	o.Add("ip.checksum", hexField(uint64(binary.BigEndian.Uint16(d[10:])), 4))
 	o.Add("ip.checksum.status", "2") // unverified
-	jsonAddrs(o, "ip", netip.AddrFrom4([4]byte(d[12:16])), netip.AddrFrom4([4]byte(d[16:20])))
+	jsonAddrs(o, &ipv4AddrKeys, netip.AddrFrom4([4]byte(d[12:16])), netip.AddrFrom4([4]byte(d[16:20])))
 	return o
 }
 
 // jsonIPv6 is the "ipv6" layer of a header writeIPv6 accepted.
-func jsonIPv6(d []byte) *output.JSONObject {
-	o := &output.JSONObject{Members: make([]output.JSONMember, 0, 20)}
+func jsonIPv6(a *output.JSONArena, d []byte) *output.JSONObject {
+	o := a.Object()
 	w := uint64(binary.BigEndian.Uint32(d))
 	tc := uint8(w >> 20)
 	o.Add("ipv6.version", "6")
@@ -51,22 +51,26 @@ func jsonIPv6(d []byte) *output.JSONObject {
 	o.Add("ipv6.plen", utoa(uint64(binary.BigEndian.Uint16(d[4:]))))
 	o.Add("ipv6.nxt", utoa(uint64(d[6])))
 	o.Add("ipv6.hlim", utoa(uint64(d[7])))
-	jsonAddrs(o, "ipv6", netip.AddrFrom16([16]byte(d[8:24])), netip.AddrFrom16([16]byte(d[24:40])))
+	jsonAddrs(o, &ipv6AddrKeys, netip.AddrFrom16([16]byte(d[8:24])), netip.AddrFrom16([16]byte(d[24:40])))
 	return o
 }
 
+// ipAddrKeys are the keys of jsonAddrs, for "ip" and "ipv6": per
+// direction the address, "<proto>.addr", its host and "<proto>.host".
+type ipAddrKeys [2][4]string
+
+var (
+	ipv4AddrKeys = ipAddrKeys{{"ip.src", "ip.addr", "ip.src_host", "ip.host"}, {"ip.dst", "ip.addr", "ip.dst_host", "ip.host"}}
+	ipv6AddrKeys = ipAddrKeys{{"ipv6.src", "ipv6.addr", "ipv6.src_host", "ipv6.host"}, {"ipv6.dst", "ipv6.addr", "ipv6.dst_host", "ipv6.host"}}
+)
+
 // jsonAddrs adds the source and destination with the generated fields
 // tshark puts after each (any-direction address, host name).
-func jsonAddrs(o *output.JSONObject, proto string, src, dst netip.Addr) {
+func jsonAddrs(o *output.JSONObject, k *ipAddrKeys, src, dst netip.Addr) {
 	for i, a := range [2]netip.Addr{src, dst} {
-		dir := ".src"
-		if i == 1 {
-			dir = ".dst"
-		}
 		s := a.String()
-		o.Add(proto+dir, s)
-		o.Add(proto+".addr", s)
-		o.Add(proto+dir+"_host", s)
-		o.Add(proto+".host", s)
+		for _, key := range k[i] {
+			o.Add(key, s)
+		}
 	}
 }

@@ -8,20 +8,20 @@ import (
 
 // jsonLink appends the link-layer objects, re-reading the header bytes
 // that writeLink rendered as text.
-func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
+func jsonLink(a *output.JSONArena, out []output.JSONMember, f *rawFrame) []output.JSONMember {
 	d := f.data
 	switch f.link {
 	case LinkTypeEthernet:
-		o := &output.JSONObject{}
-		jsonEthAddr(o, "dst", d[0:6])
-		jsonEthAddr(o, "src", d[6:12])
+		o := a.Object()
+		jsonEthAddr(o, &ethDstKeys, d[0:6])
+		jsonEthAddr(o, &ethSrcKeys, d[6:12])
 		et := binary.BigEndian.Uint16(d[12:14])
 		o.Add("eth.type", hexField(uint64(et), 4))
 		out = append(out, output.JSONMember{Key: "eth", Obj: o})
 		for off := 14; (et == etherVLAN || et == etherQinQ) && len(d) >= off+4; off += 4 {
 			tci := binary.BigEndian.Uint16(d[off:])
 			et = binary.BigEndian.Uint16(d[off+2:])
-			v := &output.JSONObject{}
+			v := a.Object()
 			v.Add("vlan.priority", utoa(uint64(tci>>13)))
 			v.Add("vlan.dei", utoa(uint64(tci>>12)&1))
 			v.Add("vlan.id", utoa(uint64(tci&0xfff)))
@@ -29,7 +29,7 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 			out = append(out, output.JSONMember{Key: "vlan", Obj: v})
 		}
 	case LinkTypeLinuxSLL:
-		o := &output.JSONObject{}
+		o := a.Object()
 		o.Add("sll.pkttype", utoa(uint64(binary.BigEndian.Uint16(d[0:]))))
 		o.Add("sll.hatype", utoa(uint64(binary.BigEndian.Uint16(d[2:]))))
 		halen := binary.BigEndian.Uint16(d[4:])
@@ -38,7 +38,7 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 		o.Add("sll.etype", hexField(uint64(binary.BigEndian.Uint16(d[14:])), 4))
 		out = append(out, output.JSONMember{Key: "sll", Obj: o})
 	case LinkTypeLinuxSLL2:
-		o := &output.JSONObject{}
+		o := a.Object()
 		o.Add("sll.etype", hexField(uint64(binary.BigEndian.Uint16(d[0:])), 4))
 		o.Add("sll.ifindex", utoa(uint64(binary.BigEndian.Uint32(d[4:]))))
 		o.Add("sll.hatype", utoa(uint64(binary.BigEndian.Uint16(d[8:]))))
@@ -51,7 +51,7 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 		if f.link == LinkTypeLoop || fam&0xffff0000 != 0 {
 			fam = binary.BigEndian.Uint32(d)
 		}
-		o := &output.JSONObject{}
+		o := a.Object()
 		o.Add("null.family", utoa(uint64(fam)))
 		out = append(out, output.JSONMember{Key: "null", Obj: o})
 	case LinkTypeIPv4, LinkTypeIPv6:
@@ -63,30 +63,54 @@ func jsonLink(out []output.JSONMember, f *rawFrame) []output.JSONMember {
 	return out
 }
 
+// ethAddrKeys are the JSON keys of eth.dst or eth.src and its tree,
+// spelled out once: building them per frame was most of -T json's
+// allocations.
+type ethAddrKeys struct {
+	addr, tree, lg, ig string
+	// The resolved name, the OUI and its name, under the address's own
+	// name and again under eth.addr.
+	resolved, oui, ouiResolved [2]string
+}
+
+var (
+	ethDstKeys = ethAddrKeys{addr: "eth.dst", tree: "eth.dst_tree", lg: "eth.dst.lg", ig: "eth.dst.ig",
+		resolved:    [2]string{"eth.dst_resolved", "eth.addr_resolved"},
+		oui:         [2]string{"eth.dst.oui", "eth.addr.oui"},
+		ouiResolved: [2]string{"eth.dst.oui_resolved", "eth.addr.oui_resolved"}}
+	ethSrcKeys = ethAddrKeys{addr: "eth.src", tree: "eth.src_tree", lg: "eth.src.lg", ig: "eth.src.ig",
+		resolved:    [2]string{"eth.src_resolved", "eth.addr_resolved"},
+		oui:         [2]string{"eth.src.oui", "eth.addr.oui"},
+		ouiResolved: [2]string{"eth.src.oui_resolved", "eth.addr.oui_resolved"}}
+)
+
 // jsonEthAddr adds eth.dst or eth.src with its tree: the resolved name,
 // the OUI (resolved only for 00:00:00, the one manuf entry mqtap knows,
 // as in the text), the same again as eth.addr, then the LG and IG bits.
-func jsonEthAddr(o *output.JSONObject, which string, m []byte) {
+func jsonEthAddr(o *output.JSONObject, k *ethAddrKeys, m []byte) {
 	var b [40]byte
 	mac := string(appendMAC(b[:0], m))
-	resolved := string(appendMACName(b[:0], m))
+	resolved := mac
+	if m[0] == 0 && m[1] == 0 && m[2] == 0 || isBroadcast(m) {
+		resolved = string(appendMACName(b[:0], m))
+	}
 	oui := utoa(uint64(m[0])<<16 | uint64(m[1])<<8 | uint64(m[2]))
-	o.Add("eth."+which, mac)
-	t := o.AddObject("eth." + which + "_tree")
-	for i, name := range [2]string{"eth." + which, "eth.addr"} {
+	o.Add(k.addr, mac)
+	t := o.AddObject(k.tree)
+	for i := range 2 {
 		if i == 1 {
-			t.Add(name, mac)
+			t.Add("eth.addr", mac)
 		}
-		t.Add(name+"_resolved", resolved)
-		t.Add(name+".oui", oui)
+		t.Add(k.resolved[i], resolved)
+		t.Add(k.oui[i], oui)
 		if m[0] == 0 && m[1] == 0 && m[2] == 0 {
-			t.Add(name+".oui_resolved", "Officially Xerox, but 0:0:0:0:0:0 is more common")
+			t.Add(k.ouiResolved[i], "Officially Xerox, but 0:0:0:0:0:0 is more common")
 		}
 	}
 	lg, ig := bit(m[0]&2 != 0), bit(m[0]&1 != 0)
-	t.Add("eth."+which+".lg", lg)
+	t.Add(k.lg, lg)
 	t.Add("eth.lg", lg)
-	t.Add("eth."+which+".ig", ig)
+	t.Add(k.ig, ig)
 	t.Add("eth.ig", ig)
 }
 

@@ -8,9 +8,9 @@ import (
 
 // jsonTCP is the "tcp" layer: the same items as writeTCP, in the same
 // order, under their filter names.
-func jsonTCP(s *tcpSnap) *output.JSONObject {
+func jsonTCP(a *output.JSONArena, s *tcpSnap) *output.JSONObject {
 	h := &s.h
-	o := &output.JSONObject{Members: make([]output.JSONMember, 0, 32)}
+	o := a.Object()
 	sp, dp := utoa(uint64(h.sport)), utoa(uint64(h.dport))
 	o.Add("tcp.srcport", sp)
 	o.Add("tcp.dstport", dp)
@@ -144,21 +144,21 @@ func jsonOpts(o *output.JSONObject, opts []byte, sackBase uint32) {
 		}
 		l := int(opts[i+1])
 		raw, v := opts[i:i+l], opts[i+2:i+l]
-		name := "tcp.options.unknown"
+		name, tree := "tcp.options.unknown", "tcp.options.unknown_tree"
 		switch {
 		case k == 2 && l == 4:
-			name = "tcp.options.mss"
+			name, tree = "tcp.options.mss", "tcp.options.mss_tree"
 		case k == 3 && l == 3:
-			name = "tcp.options.wscale"
+			name, tree = "tcp.options.wscale", "tcp.options.wscale_tree"
 		case k == 4 && l == 2:
-			name = "tcp.options.sack_perm"
+			name, tree = "tcp.options.sack_perm", "tcp.options.sack_perm_tree"
 		case k == 8 && l == 10:
-			name = "tcp.options.timestamp"
+			name, tree = "tcp.options.timestamp", "tcp.options.timestamp_tree"
 		case k == 5 && (l-2)%8 == 0:
-			name = "tcp.options.sack"
+			name, tree = "tcp.options.sack", "tcp.options.sack_tree"
 		}
 		o.Add(name, colonHex(raw))
-		t := o.AddObject(name + "_tree")
+		t := o.AddObject(tree)
 		t.Add("tcp.option_kind", utoa(uint64(k)))
 		t.Add("tcp.option_len", itoa(l))
 		switch name {

@@ -35,7 +35,7 @@ func etherTypeName(et uint16) string {
 // Wireshark's manuf database only the all-zero OUI (listed in manuf as
 // "00:00:00") and broadcast are resolved; other addresses print raw.
 func appendMACName(b []byte, m []byte) []byte {
-	if m[0] == 0xff && m[1] == 0xff && m[2] == 0xff && m[3] == 0xff && m[4] == 0xff && m[5] == 0xff {
+	if isBroadcast(m) {
 		return append(b, "Broadcast"...)
 	}
 	if m[0] == 0 && m[1] == 0 && m[2] == 0 {
@@ -43,6 +43,11 @@ func appendMACName(b []byte, m []byte) []byte {
 		return appendMAC(b, m[3:])
 	}
 	return appendMAC(b, m)
+}
+
+// isBroadcast says whether a MAC address is ff:ff:ff:ff:ff:ff.
+func isBroadcast(m []byte) bool {
+	return m[0] == 0xff && m[1] == 0xff && m[2] == 0xff && m[3] == 0xff && m[4] == 0xff && m[5] == 0xff
 }
 
 func appendMAC(b []byte, m []byte) []byte {

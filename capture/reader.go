@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"github.com/mqtap/mqtap/output"
 )
 
 // DefaultMaxPDU bounds a single reassembled PDU.
@@ -72,6 +74,9 @@ type Packet struct {
 	// dissector (an out-of-order segment completed it): its reassembly
 	// is shown after the lower layers (Trailer, JSONTrailer).
 	undissected *PDU
+	// arena holds the JSON objects of JSONLayers and JSONTrailer, taken
+	// back by the next Next.
+	arena *output.JSONArena
 	// text holds the Frame section, then the link, IP and TCP sections
 	// (and Data for a payload that is not the application's).
 	text     [2]*textBuf
@@ -249,6 +254,7 @@ type Reader struct {
 	addrs    [4]addrName
 	addrNext int
 	memo     renderMemo
+	arena    output.JSONArena
 }
 
 // NewReader detects pcap or pcapng from the magic number and prepares to
@@ -301,6 +307,8 @@ func (r *Reader) Next() (*Packet, error) {
 	if f.noTime {
 		p.TimeDigits = -1
 	}
+	r.arena.Reset()
+	p.arena = &r.arena
 	delta := f.ts.Sub(r.prev)
 	r.prev = f.ts
 

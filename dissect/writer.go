@@ -17,6 +17,8 @@ type packetWriter struct {
 	opt   Options
 	count int
 	buf   []byte
+	// arena holds a JSON packet's objects until it is written.
+	arena output.JSONArena
 }
 
 func (o *packetWriter) init(w *bufio.Writer, opt Options) {
@@ -28,7 +30,9 @@ func (o *packetWriter) init(w *bufio.Writer, opt Options) {
 func (o *packetWriter) hexPDU(d *output.Dissection, no int) error {
 	switch o.opt.Format {
 	case JSON, JSONL:
-		layers := &output.JSONObject{Members: output.JSONLayers(d, o.opt.Prefs)}
+		o.arena.Reset()
+		layers := o.arena.Object()
+		layers.Members = output.AppendJSONLayers(layers.Members, &o.arena, d, o.opt.Prefs)
 		return o.jsonPacket("packets", layers)
 	}
 	if err := o.tree(d); err != nil {
@@ -203,12 +207,14 @@ func (o *packetWriter) pretty(d *output.Dissection) {
 // layers, then per PDU its "tcp.segments" when it was reassembled and its
 // "mqtt" layer.
 func (o *packetWriter) jsonFrame(p *capture.Packet, ds []*output.Dissection) error {
-	layers := &output.JSONObject{Members: p.JSONLayers()}
+	o.arena.Reset()
+	layers := o.arena.Object()
+	layers.Members = append(layers.Members, p.JSONLayers()...)
 	for i, d := range ds {
 		if segs := p.PDUs[i].JSONSegments(); segs != nil {
 			layers.Members = append(layers.Members, output.JSONMember{Key: "tcp.segments", Obj: segs})
 		}
-		layers.Members = append(layers.Members, output.JSONLayers(d, o.opt.Prefs)...)
+		layers.Members = output.AppendJSONLayers(layers.Members, &o.arena, d, o.opt.Prefs)
 	}
 	layers.Members = append(layers.Members, p.JSONTrailer()...)
 	return o.jsonPacket("packets-"+p.Time.Local().Format(time.DateOnly), layers)
@@ -216,7 +222,7 @@ func (o *packetWriter) jsonFrame(p *capture.Packet, ds []*output.Dissection) err
 
 // jsonPacket wraps a packet's layers the way tshark does.
 func (o *packetWriter) jsonPacket(index string, layers *output.JSONObject) error {
-	pkt := &output.JSONObject{}
+	pkt := o.arena.Object()
 	pkt.Add("_index", index)
 	pkt.Add("_type", "doc")
 	pkt.AddRaw("_score", "null")

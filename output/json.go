@@ -10,7 +10,40 @@ import (
 // "mqtt.property_id" keys; a frame with two PDUs has two "mqtt" layers).
 type JSONObject struct {
 	Members []JSONMember
+	arena   *JSONArena // where AddObject takes its objects from (nil: the heap)
 }
+
+// JSONArena hands out JSONObjects and takes them all back at once, keeping
+// their member slices: a -T json frame is some twenty objects and a
+// hundred members, and allocating them afresh for every frame made the
+// garbage collector most of the cost of -T json on large captures.
+// Objects from an arena are valid until its next Reset.
+type JSONArena struct {
+	objs []*JSONObject
+	used int
+}
+
+// Object returns an empty object whose AddObject children come from the
+// arena too. A nil arena allocates.
+func (a *JSONArena) Object() *JSONObject {
+	if a == nil {
+		return &JSONObject{}
+	}
+	if a.used < len(a.objs) {
+		o := a.objs[a.used]
+		a.used++
+		clear(o.Members) // drop references to the last frame's strings
+		o.Members = o.Members[:0]
+		return o
+	}
+	o := &JSONObject{arena: a}
+	a.objs = append(a.objs, o)
+	a.used++
+	return o
+}
+
+// Reset takes back every object handed out.
+func (a *JSONArena) Reset() { a.used = 0 }
 
 // JSONMember is one key with a string value, an object, or raw JSON (null,
 // numbers, arrays the caller built).
@@ -37,7 +70,7 @@ func (o *JSONObject) AddRaw(key, raw string) {
 
 // AddObject appends an object member and returns it.
 func (o *JSONObject) AddObject(key string) *JSONObject {
-	c := &JSONObject{}
+	c := o.arena.Object()
 	o.Members = append(o.Members, JSONMember{Key: key, Obj: c})
 	return c
 }
@@ -51,9 +84,7 @@ func (o *JSONObject) AppendIndented(dst []byte, level int) []byte {
 	}
 	dst = append(dst, "{\n"...)
 	for i, m := range o.Members {
-		for j := 0; j <= level; j++ {
-			dst = append(dst, "  "...)
-		}
+		dst = appendIndent(dst, level+1)
 		dst = appendJSONString(dst, m.Key)
 		dst = append(dst, ": "...)
 		dst = m.appendValue(dst, level+1, true)
@@ -62,10 +93,17 @@ func (o *JSONObject) AppendIndented(dst []byte, level int) []byte {
 		}
 		dst = append(dst, '\n')
 	}
-	for j := 0; j < level; j++ {
-		dst = append(dst, "  "...)
-	}
+	dst = appendIndent(dst, level)
 	return append(dst, '}')
+}
+
+// appendIndent appends two spaces per level.
+func appendIndent(dst []byte, level int) []byte {
+	const spaces = "                                                                "
+	for n := 2 * level; n > 0; n -= len(spaces) {
+		dst = append(dst, spaces[:min(n, len(spaces))]...)
+	}
+	return dst
 }
 
 // AppendCompact appends the object on one line (for jsonl output).
@@ -100,6 +138,15 @@ func appendJSONString(dst []byte, s string) []byte {
 	return appendJSONText(dst, s, false)
 }
 
+// jsonPlain marks the bytes appendJSONText copies as they are: printable
+// ASCII but '"' and '\\'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONText quotes s as tshark's json_dumper does: '"' and '\\'
 // escaped, \b \f \n \r \t, other controls as \u00XX; bad UTF-8 becomes
 // U+FFFD unless verbatim.
@@ -107,6 +154,18 @@ func appendJSONText(dst []byte, s string, verbatim bool) []byte {
 	const hexd = "0123456789abcdef"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
+		// Copy the run of bytes that need no escaping in one go: keys and
+		// most values are all such bytes.
+		j := i
+		for j < len(s) && jsonPlain[s[j]] {
+			j++
+		}
+		if j > i {
+			dst = append(dst, s[i:j]...)
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf || verbatim {
 			switch {
@@ -147,7 +206,11 @@ func appendJSONText(dst []byte, s string, verbatim bool) []byte {
 // under "<name>_tree", property subtrees as objects, expert infos as
 // "_ws.expert" objects.
 func JSONLayer(d *Dissection, p Prefs) *JSONObject {
-	o := &JSONObject{}
+	return jsonLayer(nil, d, p)
+}
+
+func jsonLayer(a *JSONArena, d *Dissection, p Prefs) *JSONObject {
+	o := a.Object()
 	items := d.b.items
 	jsonItems(o, items, 0, len(items), 1, p)
 	return o
@@ -157,14 +220,20 @@ func JSONLayer(d *Dissection, p Prefs) *JSONObject {
 // "mqtt", then "_ws.malformed" when tshark found it malformed, then the
 // layers of the payload's sub-dissectors ("json", "data-text-lines").
 func JSONLayers(d *Dissection, p Prefs) []JSONMember {
-	out := []JSONMember{{Key: "mqtt", Obj: JSONLayer(d, p)}}
+	return AppendJSONLayers(nil, nil, d, p)
+}
+
+// AppendJSONLayers appends JSONLayers to out with the objects taken from
+// the arena a (nil: the heap).
+func AppendJSONLayers(out []JSONMember, a *JSONArena, d *Dissection, p Prefs) []JSONMember {
+	out = append(out, JSONMember{Key: "mqtt", Obj: jsonLayer(a, d, p)})
 	if d.Malformed() {
-		m := &JSONObject{}
+		m := a.Object()
 		jsonExpert(m, eiMalformed)
 		m.Add("_ws.malformed", "Malformed Packet")
 		out = append(out, JSONMember{Key: "_ws.malformed", Obj: m})
 	}
-	return subLayers(out, d, p)
+	return subLayers(out, a, d, p)
 }
 
 // jsonItems adds items[from:to] at the given depth (deeper ones are the
@@ -202,12 +271,12 @@ func jsonItems(o *JSONObject, items []item, from, to int, depth uint8, p Prefs) 
 			continue
 		case f.Kind == KindCString:
 			o.Members = append(o.Members, JSONMember{Key: f.Name, Str: it.s, Verbatim: true})
-			jsonItems(o.AddObject(f.Name+"_tree"), items, i+1, end, depth+1, p)
+			jsonItems(o.AddObject(f.tree), items, i+1, end, depth+1, p)
 			continue
 		}
 		o.Add(f.Name, jsonValue(f, it))
 		if end > i+1 || f.Kind == KindString && stray(it) {
-			c := o.AddObject(f.Name + "_tree")
+			c := o.AddObject(f.tree)
 			jsonItems(c, items, i+1, end, depth+1, p)
 			if f.Kind == KindString && stray(it) {
 				jsonExpert(c, eiTrailingStray)

@@ -289,11 +289,11 @@ func appendSubSections(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQT
 
 // subLayers appends the -T json layers of the sections: an object of the
 // section's fields, or, for a section without items, its title.
-func subLayers(out []JSONMember, d *Dissection, p Prefs) []JSONMember {
+func subLayers(out []JSONMember, a *JSONArena, d *Dissection, p Prefs) []JSONMember {
 	for i := range d.sub {
 		s := &d.sub[i]
 		if s.kind == mediaBug {
-			m := &JSONObject{}
+			m := a.Object()
 			jsonExpert(m, eiJSONBug)
 			m.Add("_ws.malformed", "Malformed Packet")
 			out = append(out, JSONMember{Key: layerNames[mediaBug], Obj: m})
@@ -303,7 +303,7 @@ func subLayers(out []JSONMember, d *Dissection, p Prefs) []JSONMember {
 			out = append(out, JSONMember{Key: layerNames[s.kind], Str: string(appendSubTitle(nil, d, s))})
 			continue
 		}
-		o := &JSONObject{}
+		o := a.Object()
 		jsonItems(o, d.subItems, s.from, s.to, 1, p)
 		out = append(out, JSONMember{Key: layerNames[s.kind], Obj: o})
 	}

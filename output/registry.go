@@ -48,26 +48,29 @@ type Field struct {
 	// in one go): tshark stops it at a NUL like the others but does not
 	// flag "Trailing stray characters" after it.
 	Counted bool
+	// tree is Name+"_tree", the JSON key of the field's subtree, made
+	// once instead of per packet.
+	tree string
 }
 
 func uintField(label, name string, base Base, bits uint8, mask uint32, vals *ValueStrings) *Field {
-	return &Field{Label: label, Name: name, Kind: KindUint, Base: base, Bits: bits, Mask: mask, Vals: vals}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindUint, Base: base, Bits: bits, Mask: mask, Vals: vals}
 }
 
 func boolField(label, name string, mask uint32) *Field {
-	return &Field{Label: label, Name: name, Kind: KindBool, Bits: 8, Mask: mask}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindBool, Bits: 8, Mask: mask}
 }
 
 func strField(label, name string) *Field {
-	return &Field{Label: label, Name: name, Kind: KindString}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindString}
 }
 
 func bytesField(label, name string) *Field {
-	return &Field{Label: label, Name: name, Kind: KindBytes}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindBytes}
 }
 
 func noneField(label, name string) *Field {
-	return &Field{Label: label, Name: name, Kind: KindNone}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindNone}
 }
 
 // The MQTT fields of tshark 4.0.17 (wireshark-mqtt.md, "Field registry").
@@ -135,7 +138,7 @@ var (
 	fPropLen         = uintField("Total Length", "mqtt.property_len", BaseDec, 64, 0, nil)
 	fPropID          = uintField("ID", "mqtt.property_id", BaseHex, 8, 0, &propertyVals)
 	fPropNumber      = uintField("Value", "mqtt.prop_number", BaseDec, 32, 0, nil)
-	fPropContentType = &Field{Label: "Content Type", Name: "mqtt.property.content_type", Kind: KindString, Counted: true}
+	fPropContentType = &Field{Label: "Content Type", Name: "mqtt.property.content_type", tree: "mqtt.property.content_type_tree", Kind: KindString, Counted: true}
 	fPropMaxQoS      = uintField("QoS", "mqtt.property.max_qos", BaseDec, 8, 0, &qosVals)
 	fPropTopicAlias  = uintField("Topic Alias", "mqtt.property.topic_alias", BaseDec, 16, 0, nil)
 	fPropUnknown     = strField("Unknown Property", "mqtt.prop_unknown")
@@ -167,7 +170,7 @@ var (
 )
 
 func cstrField(label, name string) *Field {
-	return &Field{Label: label, Name: name, Kind: KindCString}
+	return &Field{Label: label, Name: name, tree: name + "_tree", Kind: KindCString}
 }
 
 func reasonField(name string, vals *ValueStrings) *Field {
