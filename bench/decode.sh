@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/decode.sh: `mqtap decode -V` against `tshark -V` on one large capture.
+# bench/decode.sh: `mqtap decode -V` against `tshark -V` on one large capture
+# (or -T json against -T json with -m json).
 #
-# usage: bench/decode.sh [-n RUNS] [-s SIZE] [CAPTURE]
+# usage: bench/decode.sh [-n RUNS] [-s SIZE] [-m V|json] [CAPTURE]
 #
 # Builds mqtap, makes a synthetic capture of SIZE (default 20M; reused when
 # it exists) unless CAPTURE is given, then runs both tools RUNS times
@@ -12,14 +13,20 @@
 # tshark/mqtap ratios. CPU time is the fair measure on a loaded machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=3 size=20M
-while getopts n:s: opt; do
+runs=3 size=20M mode=V
+while getopts n:s:m: opt; do
   case $opt in
   n) runs=$OPTARG ;;
   s) size=$OPTARG ;;
-  *) echo "usage: $0 [-n RUNS] [-s SIZE] [CAPTURE]" >&2; exit 2 ;;
+  m) mode=$OPTARG ;;
+  *) echo "usage: $0 [-n RUNS] [-s SIZE] [-m V|json] [CAPTURE]" >&2; exit 2 ;;
   esac
 done
+case $mode in
+V) modeflags=(-V) ;;
+json) modeflags=(-T json) ;;
+*) echo "decode.sh: -m V or -m json" >&2; exit 2 ;;
+esac
 shift $((OPTIND - 1))
 work=${BENCH_DIR:-/tmp/mqtap-bench}
 mkdir -p "$work"
@@ -39,32 +46,34 @@ fi
 flags=(-d tcp.port==1883,mqtt -o mqtt.show_msg_as_text:FALSE)
 export TZ=UTC
 
-# run NAME CMD...: one timed run, output to $work/NAME.V.txt, a line
+# run NAME CMD...: one timed run, output to $work/NAME.$mode.txt, a line
 # "NAME wall user sys maxrss_kb" appended to $work/times.
 run() {
   local name=$1
   shift
-  /usr/bin/time -f "$name %e %U %S %M" -a -o "$work/times" "$@" >"$work/$name.V.txt" 2>"$work/$name.stderr"
+  /usr/bin/time -f "$name %e %U %S %M" -a -o "$work/times" "$@" >"$work/$name.$mode.txt" 2>"$work/$name.stderr"
 }
 : >"$work/times"
 printf 'capture: %s (%s bytes)\n' "$cap" "$(stat -c %s "$cap")"
 for i in $(seq "$runs"); do
-  run mqtap "$work/mqtap" decode -V "${flags[@]}" "$cap"
-  run tshark tshark -r "$cap" -V "${flags[@]}"
+  run mqtap "$work/mqtap" decode "${modeflags[@]}" "${flags[@]}" "$cap"
+  run tshark tshark -r "$cap" "${modeflags[@]}" "${flags[@]}"
   printf 'run %d/%d done\n' "$i" "$runs"
 done
 
-if [[ -n $tools && -f $tools/mqttdiff.py ]]; then
+if [[ $mode != V ]]; then
+  : # mqttdiff.py reads -V text; the whole outputs are compared below
+elif [[ -n $tools && -f $tools/mqttdiff.py ]]; then
   echo "MQTT sections (tshark reference vs mqtap):"
   python3 "$tools/mqttdiff.py" "$work/tshark.V.txt" "$work/mqtap.V.txt" | tail -n 1
 else
   echo "mqttdiff.py not found (../shared/tools): comparing whole outputs only"
 fi
-if cmp -s "$work/tshark.V.txt" "$work/mqtap.V.txt"; then
-  echo "whole -V outputs: identical ($(wc -l <"$work/mqtap.V.txt") lines)"
+if cmp -s "$work/tshark.$mode.txt" "$work/mqtap.$mode.txt"; then
+  echo "whole $mode outputs: identical ($(wc -l <"$work/mqtap.$mode.txt") lines)"
 else
-  echo "whole -V outputs: differ (first difference below)"
-  cmp "$work/tshark.V.txt" "$work/mqtap.V.txt" || true
+  echo "whole $mode outputs: differ (first difference below)"
+  cmp "$work/tshark.$mode.txt" "$work/mqtap.$mode.txt" || true
 fi
 
 python3 - "$work/times" <<'PY'
