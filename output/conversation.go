@@ -89,19 +89,50 @@ func (c *Conversation) DissectInto(d *Dissection, raw []byte) {
 	info := d.b.info[:0]
 	sub, subItems := d.sub[:0], d.subItems[:0]
 	*d = Dissection{Raw: raw, Version: c.Version, sub: sub, subItems: subItems}
+	codecRaw := raw
+	if short, ok := shortLength(raw); ok {
+		codecRaw = short
+	}
 	if len(raw) > 0 && raw[0]>>4 == byte(mqttwire.TypeConnect) {
 		// CONNECT's own level byte shapes CONNECT, and every PDU after it.
-		if lvl, ok := connectLevel(raw); ok {
+		if lvl, ok := connectLevel(codecRaw); ok {
 			c.Version = mqttwire.Version(lvl)
 			d.Version = c.Version
 		}
 	}
-	d.Packet, _, d.Err = mqttwire.Decode(raw, codecVersion(d.Version))
+	d.Packet, _, d.Err = mqttwire.Decode(codecRaw, codecVersion(d.Version))
 	if pub, ok := d.Packet.(*mqttwire.Publish); ok && d.Version == mqttwire.V5 && !isMalformed(d.Err) {
 		c.resolveAlias(d, pub)
 	}
 	d.b = builder{items: items, info: info}
 	d.b.build(d)
+}
+
+// shortLength rewrites a PDU whose remaining length takes 5 to 10 bytes
+// with the same value in the protocol's at most 4, for the codec. tshark
+// reads up to 10 and goes on with the packet (a capture framed such a
+// PDU, as tshark frames them, only from crafted bytes); the builder walks
+// the bytes as sent, and needs the packet's fields from the codec.
+func shortLength(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 {
+		return nil, false
+	}
+	v, w, ok := protobufVarint(raw[1:], varintMaxLen)
+	if !ok || w <= 4 || v > mqttwire.MaxRemaining {
+		return nil, false
+	}
+	body := raw[1+w:]
+	body = body[:min(uint64(len(body)), v)]
+	out := make([]byte, 0, 5+len(body))
+	out = append(out, raw[0])
+	for n := v; ; n >>= 7 {
+		if n < 0x80 {
+			out = append(out, byte(n))
+			break
+		}
+		out = append(out, byte(n)|0x80)
+	}
+	return append(out, body...), true
 }
 
 // resolveAlias follows tshark's single pass: a PUBLISH with a topic and a

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -91,12 +92,13 @@ func FuzzDissect(f *testing.F) {
 		for _, text := range []bool{false, true} {
 			d := c.Dissect(raw)
 			out := AppendTree(nil, d, Prefs{ShowMsgAsText: text}, NewPalette(text))
-			if !bytes.Contains(out, []byte(sectionTitle)) {
+			if !bytes.Contains(out, []byte(protocolName)) {
 				t.Fatalf("no section title: %q", out)
 			}
 			_ = Info(d)
-			for _, m := range JSONLayers(d, Prefs{ShowMsgAsText: text}) {
-				m.Obj.AppendCompact(nil)
+			layers := &JSONObject{Members: JSONLayers(d, Prefs{ShowMsgAsText: text})}
+			if !json.Valid(layers.AppendCompact(nil)) {
+				t.Fatalf("invalid JSON layers: %s", layers.AppendCompact(nil))
 			}
 		}
 	})

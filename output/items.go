@@ -43,6 +43,10 @@ type builder struct {
 	contentType string
 	hasCT       bool
 	payload     []byte
+	// bare: tshark's exception came before it named the type in the title
+	// or added any field (the remaining length runs past the PDU), so the
+	// section is its title alone: "MQ Telemetry Transport Protocol".
+	bare bool
 }
 
 func (b *builder) add(it item) {
@@ -110,25 +114,39 @@ func (b *builder) build(d *Dissection) {
 	}
 	first := b.raw[0]
 	t := first >> 4
+	// tshark names the type in the Info column first, then reads the
+	// remaining length before anything else goes in the tree.
 	b.info = append(b.info, msgTypeVals[t]...)
+	n, w, ok := protobufVarint(b.raw[1:], varintMaxLen)
+	if !ok && len(b.raw)-1 < varintMaxLen {
+		// It read past the PDU's bytes: its exception leaves the section
+		// without its type, its expert infos or its header.
+		b.bare = true
+		b.malformed()
+		return
+	}
 	if t != byte(mqttwire.TypeConnect) && d.Version == 0 {
 		b.items = append(b.items, item{ex: eiUnknownVersion, depth: 1})
 	}
 	b.depth = 1
 	b.header(first, t)
 	b.pos = 1
-	n, w, ok := protobufVarint(b.raw[1:], 4)
 	if !ok {
 		b.malformed()
 		return
 	}
 	b.uint(fMsgLen, n)
 	b.pos += w
-	if b.raw = b.raw[:min(len(b.raw), b.pos+int(n))]; b.pos+int(n) > len(d.Raw) {
+	if n <= uint64(len(d.Raw)-b.pos) {
+		b.raw = b.raw[:b.pos+int(n)]
+	} else {
 		// The input ends inside the PDU: the codec says where.
 		b.raw = d.Raw
 	}
 	if d.Packet == nil {
+		if b.bad != nil && b.bad.Field == mqttwire.FieldRemainingLength {
+			b.malformed() // a remaining length over 4 bytes the codec could not take
+		}
 		return // type 0 has no body tshark knows
 	}
 	switch p := d.Packet.(type) {
@@ -182,8 +200,13 @@ func (b *builder) header(first, t byte) {
 	}
 }
 
+// varintMaxLen is FT_VARINT_MAX_LEN, as many bytes as tshark reads of
+// the remaining length before it gives up (without an exception).
+const varintMaxLen = 10
+
 // protobufVarint reads a variable byte integer as tshark's tvb_get_varint
-// does (up to max bytes); ok is false when it does not end in b.
+// does (up to max bytes; bits past 64 are lost); ok is false when it does
+// not end in b.
 func protobufVarint(b []byte, max int) (v uint64, n int, ok bool) {
 	for i := 0; i < len(b) && i < max; i++ {
 		v |= uint64(b[i]&0x7f) << (7 * uint(i))

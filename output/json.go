@@ -226,7 +226,12 @@ func JSONLayers(d *Dissection, p Prefs) []JSONMember {
 // AppendJSONLayers appends JSONLayers to out with the objects taken from
 // the arena a (nil: the heap).
 func AppendJSONLayers(out []JSONMember, a *JSONArena, d *Dissection, p Prefs) []JSONMember {
-	out = append(out, JSONMember{Key: "mqtt", Obj: jsonLayer(a, d, p)})
+	if d.b.bare {
+		// A protocol item without fields is printed as its label.
+		out = append(out, JSONMember{Key: "mqtt", Str: protocolName})
+	} else {
+		out = append(out, JSONMember{Key: "mqtt", Obj: jsonLayer(a, d, p)})
+	}
 	if d.Malformed() {
 		m := a.Object()
 		jsonExpert(m, eiMalformed)

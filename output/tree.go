@@ -6,7 +6,11 @@ import (
 )
 
 // sectionTitle starts every MQTT section of tshark -V.
-const sectionTitle = "MQ Telemetry Transport Protocol, "
+const sectionTitle = protocolName + ", "
+
+// protocolName is the protocol item's label: the section's title before
+// the message type is appended.
+const protocolName = "MQ Telemetry Transport Protocol"
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -55,8 +59,12 @@ func appendTree(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool)
 		t = d.Raw[0] >> 4
 	}
 	mark := len(dst)
-	dst = append(dst, sectionTitle...)
-	dst = append(dst, msgTypeVals[t]...)
+	if d.b.bare {
+		dst = append(dst, protocolName...)
+	} else {
+		dst = append(dst, sectionTitle...)
+		dst = append(dst, msgTypeVals[t]...)
+	}
 	dst = pal.wrap(dst, mark, roleTitle)
 	dst = append(dst, '\n')
 	items := d.b.items
