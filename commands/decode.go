@@ -17,7 +17,9 @@ func decodeCommand() *cli.Command {
 shows them, line for line. Inputs are detected automatically: hex on the
 command line or stdin in any common dump style (plain, spaced, 0x.., C arrays,
 xxd, hexdump -C, od -Ax -tx1, Wireshark's Copy as Hex Dump, tcpdump -X/-XX),
-base64 with --base64, and pcap/pcapng files (Ethernet, Linux cooked SLL/SLL2,
+base64 with --base64; a dump of whole frames (Wireshark's Copy as Hex Stream,
+C Arrays or Escaped String of a packet, tshark -x) is stripped to its TCP
+payload. And pcap/pcapng files (Ethernet, Linux cooked SLL/SLL2,
 BSD loopback, raw IP; IPv4 and IPv6; TCP reassembled per stream).
 
 Messages that are printable UTF-8 are shown as text, others as hex, unless

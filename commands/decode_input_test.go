@@ -167,3 +167,17 @@ func TestDecodeShowsPacketsBeforeBadLine(t *testing.T) {
 		}
 	}
 }
+
+// Wireshark's "Copy as Hex Stream" of a whole frame (frame 4 of the seed
+// capture: loopback Ethernet, IPv4, TCP, a CONNECT) decodes as its TCP
+// payload would.
+func TestDecodeHexStreamOfFrame(t *testing.T) {
+	const frame = "000000000000000000000000080045000042e4514000400658627f0000017f000001" +
+		"e408075beaa9ba826a28125280180040fe3600000101080addfd8f6e00b4b2dd" +
+		"100c00044d5154540402000f0000"
+	got, errOut, code := runMqtap(t, "decode", frame)
+	want, _, _ := runMqtap(t, "decode", "100c00044d5154540402000f0000")
+	if code != ExitOK || got != want || !strings.Contains(got, "Keep Alive: 15") {
+		t.Errorf("exit %d (%s):\n%s\nwant:\n%s", code, errOut, got, want)
+	}
+}

@@ -236,6 +236,21 @@ func (f *frameStage) finish() error {
 	return f.release()
 }
 
+// abort passes on what the stage holds when the input turns out bad part
+// way: an undecided first block goes on as it is (it was not a whole
+// frame), a held frame's payload goes on. The dissector shows what came
+// before the bad line.
+func (f *frameStage) abort() error {
+	if !f.decided {
+		f.open = false
+		return f.decide(false)
+	}
+	if f.frames {
+		return f.release()
+	}
+	return nil
+}
+
 // overlap returns the length of the longest suffix of r that is a prefix
 // of p, in time linear in their lengths (Knuth-Morris-Pratt).
 func overlap(r, p []byte) int {

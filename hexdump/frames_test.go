@@ -259,3 +259,76 @@ func TestIsMQTTRun(t *testing.T) {
 		}
 	}
 }
+
+// Wireshark's other "Copy as" forms of one whole frame (Hex Stream, C
+// Arrays, Escaped String; plain, spaced, 0x and base64 alike) decode to
+// its TCP payload; the same forms of MQTT bytes, or of a frame cut short,
+// stay as they are.
+func TestFrameCopies(t *testing.T) {
+	publish := []byte{0x30, 0x05, 0x00, 0x01, 'a', 'h', 'i'}
+	eth := ethernetFrame(ipv4Packet(protoTCP, 0, tcpSegment(publish, 0)), etherIPv4)
+	v6 := ipv6Packet(protoTCP, tcpSegment(publish, 0))
+	hexStream := func(b []byte) string { return fmt.Sprintf("%x", b) }
+	cArray := func(b []byte) string {
+		var s strings.Builder
+		fmt.Fprintf(&s, "char pkt1[%d] = {\n", len(b))
+		for i, c := range b {
+			if i%8 == 0 && i > 0 {
+				s.WriteString("\n")
+			}
+			fmt.Fprintf(&s, "0x%02x, ", c)
+		}
+		s.WriteString("};\n")
+		return s.String()
+	}
+	escaped := func(b []byte) string {
+		var s strings.Builder
+		s.WriteByte('"')
+		for _, c := range b {
+			fmt.Fprintf(&s, "\\x%02x", c)
+		}
+		s.WriteString("\"\n")
+		return s.String()
+	}
+	for _, tt := range []struct {
+		name  string
+		in    string
+		style Style
+		want  []byte
+	}{
+		{"hex stream of an Ethernet frame", hexStream(eth), StylePlain, publish},
+		{"hex stream of an IPv6 packet", hexStream(v6), StylePlain, publish},
+		{"C array of a frame", cArray(eth), StyleCArray, publish},
+		{"escaped string of a frame", escaped(eth), StyleEscaped, publish},
+		{"spaced bytes of a frame", fmt.Sprintf("% x\n", eth), StyleSpaced, publish},
+		{"hex stream of MQTT bytes", hexStream(publish), StylePlain, publish},
+		{"C array of MQTT bytes", cArray(publish), StyleCArray, publish},
+		{"a frame cut short stays bytes", hexStream(eth[:len(eth)-1]), StylePlain, eth[:len(eth)-1]},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			style, blocks, err := Parse([]byte(tt.in))
+			if err != nil {
+				t.Fatalf("Parse: %v\n%s", err, tt.in)
+			}
+			if style != tt.style {
+				t.Errorf("style %q, want %q", style, tt.style)
+			}
+			if got := concat(blocks); !bytes.Equal(got, tt.want) {
+				t.Errorf("bytes %x, want %x", got, tt.want)
+			}
+			var streamed bytes.Buffer
+			if _, err := Decode(&streamed, strings.NewReader(tt.in)); err != nil || !bytes.Equal(streamed.Bytes(), tt.want) {
+				t.Errorf("Decode: %x, %v; want %x", streamed.Bytes(), err, tt.want)
+			}
+		})
+	}
+	// A bad digit part way: what came before is passed on (the frame stage
+	// holds a first block until it knows whether it is a frame), then the
+	// error.
+	var out bytes.Buffer
+	long := []byte("\x30\x0f\x00\x0asensors/t1215")
+	_, err := Decode(&out, strings.NewReader(hexStream(long)+"\n"+hexStream(long[:14])+"zz\n"))
+	if err == nil || !bytes.Equal(out.Bytes(), append(bytes.Clone(long), long[:14]...)) {
+		t.Errorf("bad line: %x, %v; want the bytes before it and an error", out.Bytes(), err)
+	}
+}

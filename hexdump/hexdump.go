@@ -115,6 +115,16 @@ func decode(w *window, s sink, onlyBase64 bool) (Style, error) {
 	}
 	out := &counter{s: s}
 	e := &emitter{s: out}
+	// Bytes copied from Wireshark ("Copy as Hex Stream", "as C Arrays",
+	// "as Escaped String") are often a whole frame: the frame stage strips
+	// it to its TCP payload as it does for offset dumps, and passes MQTT
+	// bytes on unchanged. Offset and tcpdump dumps have their own.
+	var fs *frameStage
+	switch style {
+	case StylePlain, StyleSpaced, Style0x, StyleCArray, StyleEscaped, StyleBase64:
+		fs = newFrameStage(out)
+		e.s = fs
+	}
 	var err error
 	switch style {
 	case "":
@@ -138,6 +148,10 @@ func decode(w *window, s sink, onlyBase64 bool) (Style, error) {
 	}
 	if err == nil {
 		err = e.flush()
+	}
+	if err == nil && fs != nil {
+		err = fs.finish()
+		e.frames = fs.frames
 	}
 	if f := w.failure(); f != nil {
 		return style, f
@@ -301,7 +315,11 @@ func (e *emitter) fail(err error) error {
 	if e.err == nil {
 		// The bytes decoded before the bad token go on first: a dissector
 		// shows the packets before a bad line, then the error.
-		e.flush()
+		if e.flush() == nil {
+			if a, ok := e.s.(interface{ abort() error }); ok {
+				e.err = a.abort()
+			}
+		}
 	}
 	if e.err == nil {
 		e.err = err
