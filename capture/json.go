@@ -83,6 +83,9 @@ func (p *Packet) JSONTrailer() []output.JSONMember {
 	if p.undissected != nil {
 		out = append(out, output.JSONMember{Key: "tcp.segments", Obj: p.undissected.JSONSegments()})
 	}
+	if p.Short {
+		out = append(out, output.JSONMember{Key: "_ws.short", Str: output.ShortMarker})
+	}
 	if !p.Malformed {
 		return out
 	}

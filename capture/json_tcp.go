@@ -18,7 +18,7 @@ func jsonTCP(a *output.JSONArena, s *tcpSnap) *output.JSONObject {
 	o.Add("tcp.port", dp)
 	o.Add("tcp.stream", itoa(s.stream))
 	o.Add("tcp.completeness", utoa(uint64(s.completeness)))
-	o.Add("tcp.len", itoa(len(h.payload)))
+	o.Add("tcp.len", itoa(h.seglen))
 	o.Add("tcp.seq", utoa(uint64(s.relSeq)))
 	o.Add("tcp.seq_raw", utoa(uint64(h.seq)))
 	o.Add("tcp.nxtseq", utoa(uint64(s.relNext)))

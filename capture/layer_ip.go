@@ -7,8 +7,11 @@ import (
 
 // ipResult is what the IP layer hands to the transport layer.
 type ipResult struct {
-	proto      uint8
-	off, end   int // transport header start, end of IP payload within the frame
+	proto    uint8
+	off, end int // transport header start, end of IP payload within the frame
+	// declEnd is where the IP header says the packet ends, which is past
+	// end when the capture's snap length cut the frame.
+	declEnd    int
 	src, dst   netip.Addr
 	ok         bool
 	fragmented bool
@@ -95,7 +98,7 @@ func writeIPv4(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	if end > len(d) || end < hl {
 		end = len(d)
 	}
-	return ipResult{proto: d[9], off: hl, end: end, src: src, dst: dst, ok: true, fragmented: fl&1 != 0 || fo != 0}, protos
+	return ipResult{proto: d[9], off: hl, end: end, declEnd: max(end, total), src: src, dst: dst, ok: true, fragmented: fl&1 != 0 || fo != 0}, protos
 }
 
 // writeIPv4Flags renders the lines from Flags to Protocol, which depend on
@@ -153,7 +156,7 @@ func writeIPv6(t *textBuf, d []byte, protos []byte) (ipResult, []byte) {
 	if end > len(d) {
 		end = len(d)
 	}
-	return ipResult{proto: d[6], off: 40, end: end, src: src, dst: dst, ok: true}, protos
+	return ipResult{proto: d[6], off: 40, end: end, declEnd: 40 + plen, src: src, dst: dst, ok: true}, protos
 }
 
 // appendProto appends a protocol to the protocols-in-frame list, after a

@@ -14,7 +14,8 @@ type tcpHdr struct {
 	win          uint32
 	sum, urg     uint16
 	opts         []byte
-	payload      []byte
+	payload      []byte // as captured
+	seglen       int    // the segment's length: len(payload) unless the snap length cut it
 }
 
 func parseTCP(d []byte) (tcpHdr, bool) {
@@ -300,7 +301,7 @@ func completenessName(v uint8) string {
 
 func writeTCP(t *textBuf, v *tcpView) {
 	h := v.h
-	seglen := len(h.payload)
+	seglen := h.seglen
 	t.section()
 	t.line(0).s("Transmission Control Protocol, Src Port: ").u(uint64(h.sport)).s(", Dst Port: ").u(uint64(h.dport)).
 		s(", Seq: ").u(uint64(v.relSeq))
@@ -572,7 +573,7 @@ func appendTCPSummary(b []byte, h *tcpHdr, relSeq, relAck uint32, calcWin uint64
 	b = append(b, " Win="...)
 	b = appendPad(b, calcWin, 1)
 	b = append(b, " Len="...)
-	b = appendPad(b, uint64(len(h.payload)), 1)
+	b = appendPad(b, uint64(h.seglen), 1)
 	if h.urg != 0 && h.flags&thURG != 0 {
 		b = append(b, " Urg="...)
 		b = appendPad(b, uint64(h.urg), 1)

@@ -37,7 +37,12 @@ type PDU struct {
 	Data        []byte    // the PDU bytes (reassembled if needed); valid until the next Next, as they may point into the frame
 	Prelude     []Section // sections printed before the PDU's own section (the "[N Reassembled TCP Segments ...]" block)
 	Reassembled bool      // built from several segments ("Reassembled TCP (N bytes):" in the -x pane)
-	frags       []fragRef // the segments of a reassembled PDU, for its JSON "tcp.segments"
+	// Reported is the PDU's length when the capture's snap length cut it
+	// (Data then holds what was captured); 0 otherwise. Unreassembled: it
+	// also ran past its segment, which TCP could not reassemble.
+	Reported      int
+	Unreassembled bool
+	frags         []fragRef // the segments of a reassembled PDU, for its JSON "tcp.segments"
 }
 
 // Packet is one frame. Its text, FrameData, PDUs and JSON layers use the
@@ -69,6 +74,11 @@ type Packet struct {
 	// JSONTrailer); the Info column then ends in "[Malformed Packet]"
 	// (TCPInfo when there are no PDUs, InfoSuffix otherwise).
 	Malformed bool
+	// Short: a PDU's start or length lay in bytes the snap length cut off;
+	// tshark ends the frame with "[Packet size limited during capture:
+	// MQTT truncated]" (Trailer, JSONTrailer) and "[Packet size limited
+	// during capture]" in the Info column (InfoSuffix).
+	Short     bool
 	FrameData []byte
 	// undissected is a PDU reassembled in this frame but given to no
 	// dissector (an out-of-order segment completed it): its reassembly
@@ -147,6 +157,9 @@ func (p *Packet) tcpInfo() string {
 	if p.Malformed && !s.pdus {
 		return string(append(b, malformedInfo...))
 	}
+	if p.Short && !s.pdus {
+		return string(append(b, shortInfo...))
+	}
 	if s.startedMSP && !s.pdus {
 		// After analysis flags, tshark 4.0 puts two spaces before it.
 		if len(b) > 0 {
@@ -168,11 +181,17 @@ func (p *Packet) tcpInfo() string {
 // malformedInfo is what tshark's exception adds to the Info column.
 const malformedInfo = "[Malformed Packet]"
 
+// shortInfo is what a BoundsError (the snap length cut the bytes) adds.
+const shortInfo = "[Packet size limited during capture]"
+
 // InfoSuffix is what follows the PDUs' Info in the Info column:
 // "[Malformed Packet]" when the frame is Malformed, else "".
 func (p *Packet) InfoSuffix() string {
 	if p.Malformed {
 		return malformedInfo
+	}
+	if p.Short {
+		return shortInfo
 	}
 	return ""
 }
@@ -186,6 +205,9 @@ func (p *Packet) Trailer() []Section {
 	var out []Section
 	if p.undissected != nil {
 		out = append(out, p.undissected.Prelude...)
+	}
+	if p.Short {
+		out = append(out, Section{Lines: []string{output.ShortMarker}})
 	}
 	if p.Malformed {
 		out = append(out, Section{Lines: []string{
@@ -339,7 +361,11 @@ func (r *Reader) Next() (*Packet, error) {
 		if ip.ok {
 			p.Src, p.Dst = r.addrString(ip.src), r.addrString(ip.dst)
 			if ip.proto == 6 && !ip.fragmented {
-				r.tcp(t, p, d[ip.off:ip.end], ip, f.ts)
+				// Bytes the snap length cut off: TCP counts them in the
+				// segment (its length is the IP header's), the
+				// application sees them missing.
+				cut := min(ip.declEnd-ip.end, f.wireLen-len(f.data))
+				r.tcp(t, p, d[ip.off:ip.end], ip, f.ts, max(cut, 0))
 			} else {
 				p.Protocol = ipProtoName(ip.proto)
 				if p.Protocol == "Unknown" {
@@ -401,11 +427,12 @@ func (r *Reader) lookup(key convKey, syn bool, seq uint32, aSide bool) *conv {
 	return c
 }
 
-func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time) {
+func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time, cut int) {
 	h, ok := parseTCP(d)
 	if !ok {
 		return
 	}
+	h.seglen = len(h.payload) + cut
 	r.protos = append(r.protos, ":tcp"...)
 	p.Protocol = "TCP"
 	p.IsTCP = true
@@ -420,7 +447,7 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	if fwd.addr == (netip.Addr{}) {
 		fwd.addr, fwd.port = ip.src, h.sport
 	}
-	seglen := uint32(len(h.payload))
+	seglen := uint32(h.seglen)
 
 	// Base sequence numbers and window scaling from the handshake.
 	if h.flags&thSYN != 0 {
@@ -488,7 +515,11 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	noApp := a.flags&(aOutOfOrder|aSpuriousRetransmission) != 0
 	if seglen > 0 && c.isMQTT && r.opt.PDULen != nil {
 		prelude := func(frags []fragRef, total []byte) []Section { return preludeSections(frags, total) }
-		fwd.ds.feed(res, h.payload, h.seq, r.num, noApp, r.opt.PDULen, r.opt.MaxPDU, prelude)
+		if h.seglen > len(h.payload) {
+			fwd.ds.feedCut(res, h.payload, h.seglen, h.seq, r.opt.PDULen)
+		} else {
+			fwd.ds.feed(res, h.payload, h.seq, r.num, noApp, r.opt.PDULen, r.opt.MaxPDU, prelude)
+		}
 	}
 
 	relSeq := h.seq - fwd.baseSeq
@@ -540,7 +571,7 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	// A length that could not be read was in one of those calls.
 	if res.malformedReasm {
 		reasm = true
-	} else if res.malformed {
+	} else if res.malformed || res.short {
 		plain = true
 	}
 	if reasm {
@@ -601,6 +632,7 @@ func (r *Reader) tcp(t *textBuf, p *Packet, d []byte, ip ipResult, ts time.Time)
 	p.ToServer = toServer
 	p.PDUs = res.pdus
 	p.Malformed = res.malformed
+	p.Short = res.short
 	p.undissected = res.undissected
 }
 

@@ -84,6 +84,9 @@ type deseg struct {
 	// an out-of-order segment can still complete one (see feed).
 	held []msp
 	skip int // bytes still to skip of a PDU refused for its size
+	// skipCut: the bytes skipped are the rest of a PDU begun in a segment
+	// the snap length cut (see feedCut).
+	skipCut bool
 }
 
 // maxHeld bounds the incomplete PDUs kept per direction.
@@ -120,6 +123,9 @@ type segResult struct {
 	// segment's bytes from there on are dropped. malformedReasm says it
 	// happened in the dissector call on reassembled data.
 	malformed, malformedReasm bool
+	// short: a PDU start or length lay in bytes the snap length cut off
+	// (tshark: "[Packet size limited during capture: MQTT truncated]").
+	short bool
 	// undissected is a PDU that an out-of-order segment completed: tshark
 	// shows its reassembly (Prelude) but gives it to no dissector.
 	undissected *PDU
@@ -127,7 +133,7 @@ type segResult struct {
 
 // drop forgets the pending PDU.
 func (d *deseg) drop() {
-	d.pending, d.need, d.buf, d.frags, d.later, d.skip = false, 0, d.buf[:0], d.frags[:0], d.later[:0], 0
+	d.pending, d.need, d.buf, d.frags, d.later, d.skip, d.skipCut = false, 0, d.buf[:0], d.frags[:0], d.later[:0], 0, false
 }
 
 // hold keeps the pending PDU, bytes missing, among the held ones.
@@ -235,10 +241,12 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, noApp boo
 		d.skip -= n
 		r.tail = append(r.tail, tailItem{tailSegData, n, base})
 		off = n
-		if d.skip > 0 {
+		if d.skip > 0 || d.skipCut && n == len(data) {
 			r.continued = true
+			d.skipCut = d.skip > 0
 			return
 		}
+		d.skipCut = false
 	}
 	if d.pending {
 		if d.need == 0 {
@@ -299,6 +307,50 @@ func (d *deseg) feed(r *segResult, data []byte, seq uint32, frame int, noApp boo
 		off = take
 	}
 	d.parse(r, data, base, off, frame, pdulen, maxPDU)
+}
+
+// feedCut is feed for a segment the capture's snap length cut: data is
+// what was captured of its seglen bytes. TCP cannot reassemble it, so
+// tcp_dissect_pdus frames PDUs in it alone and hands each to the
+// dissector as far as it was captured (PDU.Reported says how long it is);
+// a PDU start or length past the captured bytes ends the segment with the
+// short marker. A pending PDU is given up: its bytes cannot all come.
+func (d *deseg) feedCut(r *segResult, data []byte, seglen int, seq uint32, pdulen PDULen) {
+	// Not even the rest of a PDU an earlier cut segment began: tshark
+	// tracks that only into segments it can desegment.
+	d.hold()
+	d.drop()
+	d.started, d.next = true, seq+uint32(seglen)
+	r.gotPayload = true
+	for off := 0; off < seglen; {
+		if off >= len(data) {
+			r.short = true
+			return
+		}
+		rest := data[off:]
+		n, st := pduLength(pdulen, rest)
+		switch st {
+		case lenMore, lenThrow:
+			r.short = true // the length runs into the cut bytes
+			return
+		case lenErr:
+			r.tail = append(r.tail, tailItem{tailPDUSize, len(rest), off})
+			r.pdus = append(r.pdus, PDU{Data: rest[:len(rest):len(rest)]})
+			return
+		}
+		pdu := rest[:min(n, len(rest)):min(n, len(rest))]
+		r.tail = append(r.tail, tailItem{tailPDUSize, n, off})
+		r.pdus = append(r.pdus, PDU{Data: pdu, Reported: n, Unreassembled: off+n > seglen})
+		if off+n > seglen {
+			// tshark's PDU tracking: the segments up to the PDU's end
+			// are shown as its continuation, the next one starts afresh.
+			d.skip, d.skipCut = off+n-seglen, true
+		}
+		if n > len(rest) {
+			return // the dissector stops at the cut
+		}
+		off += n
+	}
 }
 
 // feedSkip handles the rest of a segment after a PDU was refused for size.

@@ -59,7 +59,7 @@ func Capture(w io.Writer, r io.Reader, opt Options) (Stats, error) {
 					pool = append(pool, new(output.Dissection))
 				}
 				d := pool[i]
-				conv.DissectInto(d, p.PDUs[i].Data)
+				conv.DissectCut(d, p.PDUs[i].Data, p.PDUs[i].Reported, p.PDUs[i].Unreassembled)
 				if d.Malformed() {
 					st.Malformed++
 				}

@@ -15,6 +15,9 @@ import (
 // format): it must return, never panic.
 func FuzzCapture(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(captureDir, "*.pcap*"))
+	// Captures cut by a snap length.
+	cut, _ := filepath.Glob("../commands/testdata/snaplen/*.pcap*")
+	files = append(files, cut...)
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil && len(b) < 16<<10 {
 			f.Add(b)

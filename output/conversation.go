@@ -44,6 +44,13 @@ type Dissection struct {
 	// Version is the conversation's level when this PDU was dissected (for
 	// CONNECT: its own level byte), which decides the layout.
 	Version mqttwire.Version
+	// Reported is the PDU's length when the capture's snap length cut it
+	// (Raw is what was captured); 0 otherwise. Reading past Raw is then
+	// tshark's BoundsError, "Packet size limited during capture".
+	Reported int
+	// Unreassembled: the PDU also ran past its segment, which TCP could
+	// not reassemble (it was cut): tshark's FragmentBoundsError.
+	Unreassembled bool
 
 	// aliasTopic is the topic a v5 PUBLISH's topic alias resolved to.
 	aliasTopic string
@@ -85,10 +92,16 @@ func (c *Conversation) Dissect(raw []byte) *Dissection {
 // DissectInto is Dissect into a reused Dissection, so that decoding a large
 // capture does not allocate a tree per PDU.
 func (c *Conversation) DissectInto(d *Dissection, raw []byte) {
+	c.DissectCut(d, raw, 0, false)
+}
+
+// DissectCut is DissectInto for a PDU of reported bytes of which the
+// capture kept raw (reported 0: all of them).
+func (c *Conversation) DissectCut(d *Dissection, raw []byte, reported int, unreassembled bool) {
 	items := d.b.items[:0]
 	info := d.b.info[:0]
 	sub, subItems := d.sub[:0], d.subItems[:0]
-	*d = Dissection{Raw: raw, Version: c.Version, sub: sub, subItems: subItems}
+	*d = Dissection{Raw: raw, Version: c.Version, Reported: reported, Unreassembled: unreassembled, sub: sub, subItems: subItems}
 	codecRaw := raw
 	if short, ok := shortLength(raw); ok {
 		codecRaw = short

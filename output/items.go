@@ -16,6 +16,8 @@ type item struct {
 	depth     uint8
 	generated bool // [Topic: ...] lines tshark makes up
 	malformed bool // the [Malformed Packet: MQTT] marker
+	short     bool // with malformed: the capture was cut there instead
+	unreasm   bool // with short: and the PDU ran past its segment
 	u         uint64
 	s         string
 	b         []byte
@@ -82,6 +84,17 @@ func (b *builder) malformed() {
 	}
 	b.stop = true
 	b.depth = 0
+	if b.d.Reported > len(b.d.Raw) {
+		// The read went past the bytes the snap length kept.
+		if b.d.Unreassembled {
+			b.items = append(b.items, item{malformed: true, short: true, unreasm: true})
+			b.info = append(b.info, "[BoundErrorUnreassembled Packet]"...)
+			return
+		}
+		b.items = append(b.items, item{malformed: true, short: true})
+		b.info = append(b.info, "[Packet size limited during capture]"...)
+		return
+	}
 	b.items = append(b.items, item{malformed: true})
 	b.info = append(b.info, "[Malformed Packet]"...)
 }
@@ -101,6 +114,15 @@ func (b *builder) failsAt(f mqttwire.Field, lenField *Field) bool {
 
 // left is how many bytes of the PDU remain at pos.
 func (b *builder) left() int { return len(b.raw) - b.pos }
+
+// reportedLeft is tvb_reported_length_remaining: the bytes left of the
+// PDU, those the capture cut included.
+func (b *builder) reportedLeft() int {
+	if b.d.Reported > len(b.d.Raw) {
+		return b.d.Reported - b.pos
+	}
+	return b.left()
+}
 
 func (b *builder) build(d *Dissection) {
 	b.d, b.raw = d, d.Raw

@@ -237,6 +237,12 @@ func AppendJSONLayers(out []JSONMember, a *JSONArena, d *Dissection, p Prefs) []
 		jsonExpert(m, eiMalformed)
 		m.Add("_ws.malformed", "Malformed Packet")
 		out = append(out, JSONMember{Key: "_ws.malformed", Obj: m})
+	} else if d.Short() && d.Unreassembled {
+		m := a.Object()
+		jsonExpert(m, eiUnreassembled)
+		out = append(out, JSONMember{Key: "_ws.unreassembled", Obj: m})
+	} else if d.Short() {
+		out = append(out, JSONMember{Key: "_ws.short", Str: ShortMarker})
 	}
 	return subLayers(out, a, d, p)
 }

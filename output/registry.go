@@ -228,4 +228,5 @@ var (
 	eiUnknownTopicAlias = &expert{"mqtt.unknown_topic_alias", "Unknown topic alias", "Note", "Protocol"}
 	eiTrailingStray     = &expert{"_ws.string.trailing_stray_characters", "Trailing stray characters", "Warning", "Undecoded"}
 	eiMalformed         = &expert{"_ws.malformed.expert", "Malformed Packet (Exception occurred)", "Error", "Malformed"}
+	eiUnreassembled     = &expert{"_ws.unreassembled.expert", "Unreassembled fragment (change preferences to enable reassembly)", "Note", "Reassemble"}
 )

@@ -69,6 +69,10 @@ func appendTree(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool)
 	dst = append(dst, '\n')
 	items := d.b.items
 	for i := range items {
+		if items[i].short {
+			dst = appendShortTitle(dst, &items[i], pal)
+			continue
+		}
 		if items[i].malformed && onlyMQTT {
 			// The marker is the _ws.malformed protocol's section, not MQTT's.
 			dst = appendMalformedTitle(dst, pal)
@@ -77,6 +81,26 @@ func appendTree(dst []byte, d *Dissection, p Prefs, pal *Palette, onlyMQTT bool)
 		dst = appendItem(dst, items, i, p, pal)
 	}
 	return appendSubSections(dst, d, p, pal, onlyMQTT)
+}
+
+// ShortMarker is the line tshark ends a PDU with when it read past the
+// bytes the capture's snap length kept (a BoundsError).
+const ShortMarker = "[Packet size limited during capture: MQTT truncated]"
+
+// appendShortTitle appends the ShortMarker line, or for a PDU that also
+// ran past its segment tshark's "[BoundError Unreassembled Packet: MQTT]"
+// and its expert info.
+func appendShortTitle(dst []byte, it *item, pal *Palette) []byte {
+	mark := len(dst)
+	if it.unreasm {
+		dst = append(dst, "[BoundError Unreassembled Packet: MQTT]"...)
+		dst = pal.wrap(dst, mark, roleMalformed)
+		dst = append(dst, '\n')
+		return appendExpert(dst, eiUnreassembled, 1, pal)
+	}
+	dst = append(dst, ShortMarker...)
+	dst = pal.wrap(dst, mark, roleMalformed)
+	return append(dst, '\n')
 }
 
 // appendMalformedTitle appends the "[Malformed Packet: MQTT]" line.
@@ -295,7 +319,14 @@ func AppendInfo(dst []byte, d *Dissection) []byte { return append(dst, d.b.info.
 // Malformed reports whether tshark would mark this PDU "[Malformed Packet]".
 func (d *Dissection) Malformed() bool {
 	n := len(d.b.items)
-	return n > 0 && d.b.items[n-1].malformed
+	return n > 0 && d.b.items[n-1].malformed && !d.b.items[n-1].short
+}
+
+// Short reports whether tshark would end this PDU with "[Packet size
+// limited during capture: MQTT truncated]": the capture cut it.
+func (d *Dissection) Short() bool {
+	n := len(d.b.items)
+	return n > 0 && d.b.items[n-1].short
 }
 
 // TypeName is the message type name of the PDU ("Publish Message").

@@ -63,13 +63,13 @@ func (b *builder) connect(p *mqttwire.Connect) {
 		b.pos += 2 + len(p.WillPayload)
 	}
 	// tshark reads the user name and password only while bytes remain.
-	if p.Flags&mqttwire.ConnectFlagUsername != 0 && b.left() > 0 {
+	if p.Flags&mqttwire.ConnectFlagUsername != 0 && b.reportedLeft() > 0 {
 		if b.failsAt(mqttwire.FieldUsername, fUsernameLen) {
 			return
 		}
 		b.lenStr(fUsernameLen, fUsername, p.Username)
 	}
-	if p.Flags&mqttwire.ConnectFlagPassword != 0 && b.left() > 0 {
+	if p.Flags&mqttwire.ConnectFlagPassword != 0 && b.reportedLeft() > 0 {
 		if b.failsAt(mqttwire.FieldPassword, fPasswdLen) {
 			return
 		}

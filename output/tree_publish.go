@@ -56,6 +56,12 @@ func (b *builder) publish(p *mqttwire.Publish) {
 	if b.rawTail { // the properties were walked past the codec's stop
 		payload = b.raw[min(b.pos, len(b.raw)):]
 	}
+	if b.d.Reported > len(b.d.Raw) {
+		// The message runs to the PDU's end, into the bytes the capture
+		// cut: tshark adds no item for it.
+		b.malformed()
+		return
+	}
 	b.bytes(fMsg, payload)
 	if b.d.Version == mqttwire.V5 {
 		// Never nil, so that an empty payload is still handed over.
