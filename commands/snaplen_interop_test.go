@@ -19,8 +19,9 @@ func TestSnaplenReferencesAreCurrent(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 		decodeAs := "tcp.port==" + snaplenPort(name) + ",mqtt"
 		for suffix, args := range map[string][]string{
-			".V.txt": {"-V", "-o", "mqtt.show_msg_as_text:FALSE"},
-			".json":  {"-T", "json"},
+			".V.txt":    {"-V", "-o", "mqtt.show_msg_as_text:FALSE"},
+			".json":     {"-T", "json"},
+			".list.txt": nil,
 		} {
 			committed, err := os.ReadFile(strings.TrimSuffix(f, filepath.Ext(f)) + suffix)
 			if err != nil {
@@ -36,7 +37,7 @@ func TestSnaplenReferencesAreCurrent(t *testing.T) {
 
 // Differential: every shared capture cut with editcap -s at 96 and 128
 // bytes (and 80 where that leaves the IPv4 and TCP headers whole) decodes
-// as live tshark shows it, with -V and -T json. Left out: v5-big-payload
+// as live tshark shows it, with -V, -T json and as the packet list. Left out: v5-big-payload
 // and crafted-malformed, whose cut segments carry PDUs made of payload
 // bytes that tshark reads further than mqtap does (see #3's notes).
 func TestSnaplenMatchesTshark(t *testing.T) {
@@ -56,7 +57,7 @@ func TestSnaplenMatchesTshark(t *testing.T) {
 				t.Fatalf("editcap: %v: %s", err, out)
 			}
 			decodeAs := "tcp.port==" + capturePort(name) + ",mqtt"
-			for _, args := range [][]string{{"-V", "-o", "mqtt.show_msg_as_text:FALSE"}, {"-T", "json"}} {
+			for _, args := range [][]string{{"-V", "-o", "mqtt.show_msg_as_text:FALSE"}, {"-T", "json"}, nil} {
 				live := tshark(t, append([]string{"-r", cut, "-d", decodeAs}, args...)...)
 				got, errOut, _ := runMqtap(t, append(append([]string{"decode", "-d", decodeAs}, args...), cut)...)
 				if d := firstDiff(live, got); d != "" {

@@ -92,7 +92,10 @@ func (b *builder) malformed() {
 			return
 		}
 		b.items = append(b.items, item{malformed: true, short: true})
-		b.info = append(b.info, "[Packet size limited during capture]"...)
+		if treelessReadsPastCut(b.d.Raw, b.d.Reported, b.d.Version) {
+			// The packet list (no tree) met the cut too.
+			b.info = append(b.info, "[Packet size limited during capture]"...)
+		}
 		return
 	}
 	b.items = append(b.items, item{malformed: true})
