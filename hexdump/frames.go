@@ -21,6 +21,12 @@ import (
 // the frames holding only the middle of a PDU), the TCP sequence numbers
 // show the gap, and the pane fills it.
 
+// maxExactFrame is more than any frame exactFrame accepts (an IP packet of
+// at most 65535 bytes, or an IPv6 payload of that, behind a link header
+// with VLAN tags): a first block longer than this is not a frame, and is
+// passed on without waiting for its end.
+const maxExactFrame = 65535 + 40 + 32
+
 // maxReassembled bounds a reassembled pane that is kept: MQTT's largest
 // packet.
 const maxReassembled = 5 + 268435455
@@ -95,7 +101,7 @@ func (f *frameStage) write(p []byte) error {
 	}
 	f.data = append(f.data, p...)
 	switch {
-	case !f.decided && len(f.data) > maxFrame:
+	case !f.decided && len(f.data) > maxExactFrame:
 		return f.decide(false)
 	case f.kind == paneFrame && len(f.data) > maxFrame:
 		return &PacketError{Line: f.start.line, Msg: fmt.Sprintf("longer than the %d bytes a frame can have", maxFrame)}

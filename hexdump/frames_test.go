@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Dumps of whole frames made by tshark 4.0 from the shared captures
@@ -331,4 +332,53 @@ func TestFrameCopies(t *testing.T) {
 	if err == nil || !bytes.Equal(out.Bytes(), append(bytes.Clone(long), long[:14]...)) {
 		t.Errorf("bad line: %x, %v; want the bytes before it and an error", out.Bytes(), err)
 	}
+}
+
+// A first block longer than any frame is passed on before its end: plain
+// hex read from a pipe is not held back to find out whether it is a frame.
+func TestLongFirstBlockNotHeld(t *testing.T) {
+	pr, pw := io.Pipe()
+	got := make(chan int, 1)
+	out := &notifyWriter{first: got}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Decode(out, pr)
+		done <- err
+	}()
+	line := strings.Repeat("e000", 16) + "\n" // 32 bytes of DISCONNECTs
+	go func() {
+		// 100 KiB: more than a frame and the emitter's buffer, far
+		// less than the largest pane of a dump of frames.
+		for i := 0; i < 3200; i++ {
+			if _, err := pw.Write([]byte(line)); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case n := <-got:
+		if n == 0 {
+			t.Error("empty first write")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no bytes passed on while the input stayed open")
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// notifyWriter reports the size of its first write.
+type notifyWriter struct {
+	first chan int
+	once  bool
+}
+
+func (w *notifyWriter) Write(p []byte) (int, error) {
+	if !w.once {
+		w.once = true
+		w.first <- len(p)
+	}
+	return len(p), nil
 }
