@@ -143,8 +143,7 @@ func (b *Broker) Listeners() []Listener {
 // seen everything.
 func (b *Broker) Close() error {
 	deadline := time.Now().Add(closeWait)
-	b.gate.Shut(closeWait)
-	err := b.srv.Close()
+	err := b.gate.CloseServer(b.srv.Close, closeWait)
 	for _, l := range b.listeners {
 		l.wait(time.Until(deadline))
 	}

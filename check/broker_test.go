@@ -60,8 +60,9 @@ func startMochi(t *testing.T, o mochiOptions) (*mqtt.Server, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		gate.Shut(testTimeout)
-		srv.Close()
+		if err := gate.CloseServer(srv.Close, testTimeout); err != nil {
+			t.Error(err)
+		}
 	})
 	return srv, ln.Addr().String()
 }

@@ -171,8 +171,9 @@ func startBroker(t *testing.T, o brokerOptions) *testBroker {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		gate.Shut(waitFor)
-		srv.Close()
+		if err := gate.CloseServer(srv.Close, waitFor); err != nil {
+			t.Error(err)
+		}
 	})
 	return b
 }

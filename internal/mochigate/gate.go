@@ -12,6 +12,7 @@
 package mochigate
 
 import (
+	"errors"
 	"net"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ type Gate struct {
 	shut    bool
 	pending int           // admitted, not yet used
 	drained chan struct{} // closed when shut and pending reaches 0
+	open    map[*conn]struct{}
 }
 
 // New returns an open gate.
@@ -38,8 +40,58 @@ func (g *Gate) Admit(c net.Conn) (net.Conn, bool) {
 		return nil, false
 	}
 	g.pending++
-	return &conn{Conn: c, g: g}, true
+	gc := &conn{Conn: c, g: g}
+	if g.open == nil {
+		g.open = map[*conn]struct{}{}
+	}
+	g.open[gc] = struct{}{}
+	return gc, true
 }
+
+func (g *Gate) closed(c *conn) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.open, c)
+}
+
+// CloseServer shuts the gate (waiting at most d) and runs close, mochi's
+// Server.Close. That can wait forever for a client mochi lost track of:
+// in v2.7.9, when a session is taken over while the client before it is
+// still leaving, the leaving one can delete the new one from the client
+// list, and Close never stops it. So when close has not returned after d,
+// the connections the gate admitted that are still open are closed, which
+// ends their clients, and close is waited for another d.
+func (g *Gate) CloseServer(close func() error, d time.Duration) error {
+	g.Shut(d)
+	done := make(chan error, 1)
+	go func() { done <- close() }()
+	t := time.NewTimer(max(d, 0))
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+	}
+	g.mu.Lock()
+	left := make([]*conn, 0, len(g.open))
+	for c := range g.open {
+		left = append(left, c)
+	}
+	g.mu.Unlock()
+	for _, c := range left {
+		c.Close()
+	}
+	t.Reset(max(d, 0))
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return errCloseTimeout
+	}
+}
+
+// errCloseTimeout: the server did not close even with its connections gone.
+var errCloseTimeout = errors.New("the broker did not stop")
 
 func (g *Gate) used() {
 	g.mu.Lock()
@@ -118,5 +170,6 @@ func (c *conn) Write(p []byte) (int, error) {
 
 func (c *conn) Close() error {
 	c.mark()
+	c.g.closed(c)
 	return c.Conn.Close()
 }

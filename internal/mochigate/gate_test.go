@@ -88,3 +88,66 @@ func TestShutRefuses(t *testing.T) {
 		t.Fatal("second Shut")
 	}
 }
+
+// TestCloseServerEndsLostClients: a server whose Close waits for a client
+// it never stops (mochi's lost client after a takeover race) is closed all
+// the same: after the wait, the gate closes the connections still open,
+// the client's read fails and Close returns. A Close that returns at once
+// leaves the connections alone.
+func TestCloseServerEndsLostClients(t *testing.T) {
+	g := mochigate.New()
+	a, b := net.Pipe()
+	defer b.Close()
+	ga, ok := g.Admit(a)
+	if !ok {
+		t.Fatal("open gate refused a connection")
+	}
+	clientDone := make(chan struct{})
+	go func() { // the client's read loop, which nothing in the server stops
+		defer close(clientDone)
+		buf := make([]byte, 1)
+		for {
+			if _, err := ga.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	closeCalled := false
+	start := time.Now()
+	err := g.CloseServer(func() error {
+		closeCalled = true
+		<-clientDone // as mochi waits on its client WaitGroup
+		return nil
+	}, 100*time.Millisecond)
+	if err != nil || !closeCalled {
+		t.Fatalf("CloseServer: %v (close called: %v)", err, closeCalled)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("CloseServer took %v", d)
+	}
+
+	g2 := mochigate.New()
+	c, d := net.Pipe()
+	defer d.Close()
+	gc, _ := g2.Admit(c)
+	go d.Write([]byte{1}) // the connection is used
+	gc.Read(make([]byte, 1))
+	if err := g2.CloseServer(func() error { return nil }, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	d.SetWriteDeadline(time.Now().Add(time.Second))
+	go gc.Read(make([]byte, 1))
+	if _, err := d.Write([]byte{2}); err != nil {
+		t.Errorf("a connection was closed although the server closed: %v", err)
+	}
+}
+
+// A server that never closes, even with its connections gone, is reported.
+func TestCloseServerTimesOut(t *testing.T) {
+	g := mochigate.New()
+	block := make(chan struct{})
+	defer close(block)
+	if err := g.CloseServer(func() error { <-block; return nil }, 20*time.Millisecond); err == nil {
+		t.Error("CloseServer returned nil for a server that never closed")
+	}
+}
