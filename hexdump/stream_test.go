@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -342,6 +343,27 @@ func BenchmarkDecode(b *testing.B) {
 	for b.Loop() {
 		style, err := Decode(io.Discard, bytes.NewReader(text))
 		if err != nil || style != StyleXXD {
+			b.Fatalf("%q %v", style, err)
+		}
+	}
+}
+
+// BenchmarkDecodePlain streams 1 MB of plain hex (xxd -p style lines),
+// which goes through the frame stage first (is it a whole frame copied
+// from Wireshark?): B/op stays what streaming costs.
+func BenchmarkDecodePlain(b *testing.B) {
+	data := mustLazy(1 << 19)
+	var text []byte
+	for len(data) > 0 {
+		n := min(30, len(data))
+		text = fmt.Appendf(text, "%x\n", data[:n])
+		data = data[n:]
+	}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		style, err := Decode(io.Discard, bytes.NewReader(text))
+		if err != nil || style != StylePlain {
 			b.Fatalf("%q %v", style, err)
 		}
 	}
